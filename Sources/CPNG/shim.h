@@ -1,0 +1,2 @@
+// libpng; the include path comes from pkg-config (libpng).
+#include <png.h>
