@@ -9,7 +9,9 @@ let optimize: [CSetting] = [.unsafeFlags(["-O3", "-ffp-contract=fast"]),
 let package = Package(
     name: "vid2world",
     platforms: [.macOS(.v14)],
-    products: [],
+    products: [
+        .executable(name: "vid2world", targets: ["vid2world"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -21,6 +23,22 @@ let package = Package(
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+
+        // C helpers for Media: libpng reports errors by longjmp, which Swift cannot catch, and
+        // per-frame pixel loops must run at memory speed.
+        .target(name: "CMediaSupport", dependencies: ["CPNG"], cSettings: optimize),
+
+        // Progress events and Ctrl-C handling shared by every stage.
+        .target(name: "Reporting"),
+        .target(name: "Media", dependencies: ["CFFmpeg", "CMediaSupport", "Reporting"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Reporting"]),
+        .executableTarget(name: "vid2world", dependencies: [
+            "Pipeline", "Media", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
     swiftLanguageModes: [.v5]
 )
