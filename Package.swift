@@ -21,6 +21,8 @@ let package = Package(
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .target(name: "Geometry"),
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
     ],
     swiftLanguageModes: [.v5]
 )
