@@ -1,7 +1,7 @@
 // A posed, sized camera: projection of world points and rays through pixels.
 
 /// Half-line origin + t·direction, direction of unit length.
-public struct Ray: Sendable {
+public struct Ray: Equatable, Sendable {
     public var origin: Vec3
     public var direction: Vec3
 
