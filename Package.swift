@@ -30,14 +30,16 @@ let package = Package(
 
         // Progress events and Ctrl-C handling shared by every stage.
         .target(name: "Reporting"),
+        .target(name: "Geometry"),
         .target(name: "Media", dependencies: ["CFFmpeg", "CMediaSupport", "Reporting"]),
-        .target(name: "Pipeline", dependencies: ["Media", "Reporting"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
         .executableTarget(name: "vid2world", dependencies: [
-            "Pipeline", "Media", "Reporting",
+            "Pipeline", "Media", "Geometry", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
     swiftLanguageModes: [.v5]
