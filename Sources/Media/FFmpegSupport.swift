@@ -15,5 +15,6 @@ enum FFmpeg {
         Double(value) * Double(base.num) / Double(base.den)
     }
 
-    static func silenceLogs() { av_log_set_level(AV_LOG_ERROR) }
+    /// Errors reach the user through MediaError; FFmpeg's own log lines would only add noise.
+    static func silenceLogs() { av_log_set_level(AV_LOG_QUIET) }
 }

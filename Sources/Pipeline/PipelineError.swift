@@ -1,0 +1,14 @@
+import Foundation
+
+/// Errors of the jobs that wire the stages together; lower stages' errors pass through unchanged.
+public enum PipelineError: Error, CustomStringConvertible, Equatable {
+    case invalidOption(String, reason: String)
+    case noFramesSelected(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let option, let reason): return "\(option): \(reason)"
+        case .noFramesSelected(let path, let reason): return "\(path): no frames were written (\(reason))"
+        }
+    }
+}

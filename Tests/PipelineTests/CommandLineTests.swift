@@ -1,0 +1,73 @@
+import Foundation
+import XCTest
+
+/// Runs the built `vid2world` binary as a user would and checks exit codes, messages and outputs.
+final class CommandLineTests: XCTestCase {
+    private func binary() throws -> URL {
+        // The test bundle sits in the build products folder, next to the executable.
+        var candidates = [Bundle.main.bundleURL, Bundle(for: Self.self).bundleURL].map { $0.deletingLastPathComponent() }
+        candidates += [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        for dir in candidates {
+            for base in [dir, dir.deletingLastPathComponent()] {
+                let url = base.appendingPathComponent("vid2world")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+        }
+        throw XCTSkip("vid2world binary not found beside the tests (build it with `swift build`)")
+    }
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testBadInputsExitNonZeroWithOneClearLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty.mp4")
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty.path, contents: Data()))
+        let text = folder.appendingPathComponent("notes.mp4")
+        try "plain text".write(to: text, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+
+        for (input, words) in [(folder.appendingPathComponent("missing.mp4").path, "no such file"),
+                               (empty.path, "empty"), (text.path, "not an image or video")] {
+            let result = try run(["frames", input, "--out", out.path])
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.contains(input) && result.stderr.contains(words), result.stderr)
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        }
+        let probe = try run(["probe", empty.path])
+        XCTAssertNotEqual(probe.status, 0)
+        XCTAssertTrue(probe.stderr.contains("empty"))
+
+        let wrongFlag = try run(["frames", text.path, "--out", out.path, "--evry", "3"])
+        XCTAssertNotEqual(wrongFlag.status, 0)
+        XCTAssertTrue(wrongFlag.stderr.contains("--evry"), wrongFlag.stderr)
+    }
+
+    func testProbeJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MediaTests/Fixtures/rgba16.png")
+        let result = try run(["probe", fixture.path, "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["channels"] as? Int, 4)
+        XCTAssertEqual(object["bit_depth"] as? Int, 16)
+        XCTAssertEqual(object["width"] as? Int, 5)
+    }
+}
