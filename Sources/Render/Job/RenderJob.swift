@@ -91,7 +91,7 @@ public enum RenderJob {
             }
             root["frames"] = entries
             root["depth_unit_scale_factor"] = depthUnit
-            let out = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+            let out = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try out.write(to: url, options: .atomic)
         } catch let error as RenderError {
             throw error
