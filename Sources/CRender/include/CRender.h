@@ -47,6 +47,11 @@ void cr_render_rows(const CRScene *scene, int32_t row_begin, int32_t row_end,
                     const int32_t *triangles, int32_t count, CRSamples samples,
                     float *rgb, float *alpha, float *depth);
 
+/// Adds `amplitude` × one octave of value noise to `out` (resolution × resolution, row-major): the
+/// `lattice` (cells × cells values) is sampled at pixel centres with smoothstep interpolation and
+/// wraps around, so the result tiles.
+void cr_noise_octave(const double *lattice, int32_t cells, int32_t resolution, double amplitude, double *out);
+
 #ifdef __cplusplus
 }
 #endif

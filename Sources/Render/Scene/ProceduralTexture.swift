@@ -1,3 +1,4 @@
+import CRender
 import Foundation
 import Geometry
 
@@ -71,20 +72,10 @@ public enum ProceduralTexture: Equatable, Sendable {
         for octave in 0..<3 {
             let c = cells << octave
             let lattice = (0..<(c * c)).map { _ in generator.nextDouble() }
-            for y in 0..<n { for x in 0..<n {
-                let fx = (Double(x) + 0.5) / Double(n) * Double(c), fy = (Double(y) + 0.5) / Double(n) * Double(c)
-                let x0 = Int(fx.rounded(.down)), y0 = Int(fy.rounded(.down))
-                let tx = smooth(fx - Double(x0)), ty = smooth(fy - Double(y0))
-                func at(_ i: Int, _ j: Int) -> Double { lattice[(j % c) * c + (i % c)] }
-                let top = at(x0, y0) + (at(x0 + 1, y0) - at(x0, y0)) * tx
-                let bottom = at(x0, y0 + 1) + (at(x0 + 1, y0 + 1) - at(x0, y0 + 1)) * tx
-                total[y * n + x] += amplitude * (top + (bottom - top) * ty)
-            } }
+            cr_noise_octave(lattice, Int32(c), Int32(n), amplitude, &total)
             amplitudeSum += amplitude
             amplitude *= 0.5
         }
         return total.map { Float($0 / amplitudeSum) }
     }
-
-    private static func smooth(_ t: Double) -> Double { t * t * (3 - 2 * t) }
 }
