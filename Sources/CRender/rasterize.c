@@ -69,13 +69,14 @@ static void rasterize_triangle(const CRScene *scene, int32_t t, int32_t sample_r
             if (!((float)iz > samples.inverse_depth[at])) continue;
             samples.inverse_depth[at] = (float)iz;
             samples.triangle[at] = t;
-            // Perspective-correct weights, mapped back to the input corner order.
-            double b[3];
-            b[order[0]] = l0 * pw[0] / iz;
-            b[order[1]] = l1 * pw[1] / iz;
-            b[order[2]] = l2 * pw[2] / iz;
-            samples.barycentric[2 * at] = (float)b[1];
-            samples.barycentric[2 * at + 1] = (float)b[2];
+            // Screen-space weights of input corners 1 and 2; the perspective division is left to
+            // shading, which only visible samples reach.
+            double l[3];
+            l[order[0]] = l0;
+            l[order[1]] = l1;
+            l[order[2]] = l2;
+            samples.barycentric[2 * at] = (float)l[1];
+            samples.barycentric[2 * at + 1] = (float)l[2];
         }
     }
 }
@@ -87,9 +88,10 @@ static void sample_texture(const CRScene *scene, int32_t index, float u, float v
     const float fx = u * (float)tw - 0.5f, fy = (1.0f - v) * (float)th - 0.5f;
     const float flx = floorf(fx), fly = floorf(fy);
     const float ax = fx - flx, ay = fy - fly;
-    int64_t x0 = (int64_t)flx % tw, y0 = (int64_t)fly % th;
-    if (x0 < 0) x0 += tw;
-    if (y0 < 0) y0 += th;
+    int64_t x0 = (int64_t)flx, y0 = (int64_t)fly;
+    // Wrap around; the modulo (slow) only for coordinates well outside [0, 1].
+    if (x0 < 0 || x0 >= tw) { x0 %= tw; if (x0 < 0) x0 += tw; }
+    if (y0 < 0 || y0 >= th) { y0 %= th; if (y0 < 0) y0 += th; }
     const int64_t x1 = x0 + 1 == tw ? 0 : x0 + 1, y1 = y0 + 1 == th ? 0 : y0 + 1;
     const float *p00 = pixels + 3 * (y0 * tw + x0), *p10 = pixels + 3 * (y0 * tw + x1);
     const float *p01 = pixels + 3 * (y1 * tw + x0), *p11 = pixels + 3 * (y1 * tw + x1);
@@ -156,10 +158,15 @@ void cr_render_rows(const CRScene *scene, int32_t row_begin, int32_t row_end,
                     const int64_t at = row + (int64_t)x * factor + sx;
                     const int32_t t = samples.triangle[at];
                     if (t < 0) continue;
+                    // Perspective-correct weights: screen weight × 1/z of the corner ÷ interpolated 1/z.
+                    const float *corner = scene->screen + 9 * (int64_t)t;
+                    const float z = 1.0f / samples.inverse_depth[at];
+                    const float b1 = samples.barycentric[2 * at] * corner[5] * z;
+                    const float b2 = samples.barycentric[2 * at + 1] * corner[8] * z;
                     float color[3];
-                    shade_sample(scene, t, samples.barycentric[2 * at], samples.barycentric[2 * at + 1], color);
+                    shade_sample(scene, t, b1, b2, color);
                     for (int c = 0; c < 3; ++c) sum[c] += color[c];
-                    z_sum += 1.0f / samples.inverse_depth[at];
+                    z_sum += z;
                     covered += 1;
                 }
             }

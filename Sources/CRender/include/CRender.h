@@ -34,7 +34,7 @@ typedef struct {
 typedef struct {
     float *inverse_depth;   // 1/z of the nearest surface, 0 where empty
     int32_t *triangle;      // index of that surface's triangle, -1 where empty
-    float *barycentric;     // 2 per sample: perspective-correct weights of corners 1 and 2
+    float *barycentric;     // 2 per sample: screen-space weights of corners 1 and 2
 } CRSamples;
 
 /// Renders pixel rows [row_begin, row_end): rasterizes the listed triangles (`triangles`, `count`
