@@ -37,6 +37,8 @@ let package = Package(
             "Pipeline", "Media", "Geometry", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Figures for the Tools/bench scripts; not part of the product.
+        .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting"]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
