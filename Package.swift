@@ -50,6 +50,8 @@ let package = Package(
             "Pipeline", "Media", "Geometry", "Reporting", "Render",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Figures for the Tools/bench scripts; not part of the product.
+        .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting"]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),

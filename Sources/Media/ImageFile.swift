@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads any still image: PNG through libpng (all bit depths, alpha kept), other formats (JPEG,
-/// WebP, BMP, ...) through libavcodec as RGB.
+/// WebP, BMP, ...) through libavcodec as RGB. JPEGs are turned upright by their EXIF orientation.
 public enum ImageFile {
     /// What `vid2world probe` reports for a still image.
     public struct Info: Equatable, Sendable {
@@ -19,7 +19,7 @@ public enum ImageFile {
         try checkJPEGComplete(data, path: url.path)
         let reader = try VideoReader(url: url)
         guard let frame = try reader.next() else { throw MediaError.truncated(url.path, reason: "no picture could be decoded") }
-        return frame.image
+        return ExifOrientation.apply(ExifOrientation.read(jpeg: data), to: frame.image)
     }
 
     public static func info(_ url: URL) throws -> Info {
@@ -32,7 +32,8 @@ public enum ImageFile {
         let video = try VideoReader(url: url).info
         let gray = video.pixelFormat.hasPrefix("gray")
         let alpha = video.pixelFormat.contains("a") && (video.pixelFormat.hasPrefix("rgba") || video.pixelFormat.hasPrefix("yuva") || video.pixelFormat.hasPrefix("bgra") || video.pixelFormat.hasPrefix("argb") || video.pixelFormat.hasPrefix("ya"))
-        return Info(format: video.codec, width: video.width, height: video.height,
+        let swap = ExifOrientation.swapsAxes(ExifOrientation.read(jpeg: data))
+        return Info(format: video.codec, width: swap ? video.height : video.width, height: swap ? video.width : video.height,
                     channels: (gray ? 1 : 3) + (alpha ? 1 : 0), bitDepth: video.pixelFormat.contains("16") ? 16 : 8)
     }
 

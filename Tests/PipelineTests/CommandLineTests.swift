@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import XCTest
 
 /// Runs the built `vid2world` binary as a user would and checks exit codes, messages and outputs.
@@ -69,5 +70,37 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(object["channels"] as? Int, 4)
         XCTAssertEqual(object["bit_depth"] as? Int, 16)
         XCTAssertEqual(object["width"] as? Int, 5)
+    }
+
+    /// Ctrl-C during a long run: exit status 130 and no output folder.
+    func testInterruptStopsCleanly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("long.mp4")
+        let writer = try VideoWriter(url: clip, width: 128, height: 96, fps: 30)
+        for i in 0..<900 { try writer.append(Image(width: 128, height: 96, fill: Float(i % 30) / 30)) }
+        try writer.finish()
+        let out = folder.appendingPathComponent("frames")
+
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = ["frames", clip.path, "--out", out.path, "--json"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = Pipe()
+        try process.run()
+        // Wait for the first progress line, then interrupt.
+        var seen = Data()
+        while !seen.contains(0x0A) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += chunk
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["long.mp4"])
     }
 }
