@@ -44,14 +44,12 @@ let package = Package(
             "Geometry", "CGeometry", "CRender", "Media", "Reporting",
             .product(name: "Yams", package: "Yams"),
         ]),
-        // Figures for Tools/bench/render.
-        .executableTarget(name: "render-benchmark", dependencies: ["Render", "Geometry"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting", "Render",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Figures for the Tools/bench scripts; not part of the product.
-        .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting"]),
+        .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting", "Render"]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),

@@ -7,11 +7,12 @@ enum Benchmarks {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let name = arguments.first else {
-            print("usage: benchmarks decode FILE [--threads N] [--float]")
+            print("usage: benchmarks decode FILE [--threads N] [--float] | render [--size PX] [--triangles N] [--threads 1]")
             exit(2)
         }
         switch name {
         case "decode": try DecodeBenchmark.run(Array(arguments.dropFirst()))
+        case "render": try RenderBenchmark.run(Array(arguments.dropFirst()))
         default:
             FileHandle.standardError.write("unknown benchmark \(name)\n".data(using: .utf8)!)
             exit(2)
