@@ -1,5 +1,6 @@
 import CRender
 import Dispatch
+import Foundation
 import Geometry
 
 /// Software rasterizer for a scene: perspective-correct attributes, z-buffer, bilinear textures,
@@ -13,6 +14,9 @@ public final class Renderer: @unchecked Sendable {
     private let textureSize: [Int32]
     private let textureOffset: [Int64]
     private let texturePixels: [Float]
+
+    private let scratchLock = NSLock()
+    private var spareScratch: SampleScratch?
 
     public init(scene: Scene, settings: RenderSettings = RenderSettings()) throws {
         try settings.validate()
@@ -66,11 +70,11 @@ public final class Renderer: @unchecked Sendable {
         var depth = [Float](repeating: 0, count: width * height)
         let factor = settings.supersample
         let samplesPerBand = bandRows * factor * width * factor
-        // Each band gets its own slice of scratch, so bands never share memory.
-        let inverseDepth = UnsafeMutableBufferPointer<Float>.allocate(capacity: bands * samplesPerBand)
-        let triangle = UnsafeMutableBufferPointer<Int32>.allocate(capacity: bands * samplesPerBand)
-        let barycentric = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2 * bands * samplesPerBand)
-        defer { inverseDepth.deallocate(); triangle.deallocate(); barycentric.deallocate() }
+        // Each band gets its own slice of scratch, so bands never share memory. The scratch is
+        // kept between renders (fresh pages cost more than the rasterizing itself).
+        let scratch = takeScratch(samples: bands * samplesPerBand)
+        defer { returnScratch(scratch) }
+        let inverseDepth = scratch.inverseDepth, triangle = scratch.triangle, barycentric = scratch.barycentric
 
         setup.screen.withUnsafeBufferPointer { screen in
         setup.attributes.withUnsafeBufferPointer { attributes in
@@ -122,6 +126,39 @@ public final class Renderer: @unchecked Sendable {
             } }
         } } } } } } } } } }
         return RenderedFrame(width: width, height: height, rgb: rgb, alpha: alpha, depth: depth)
+    }
+}
+
+/// Per-sample buffers of one render; owned by one render call at a time.
+private final class SampleScratch {
+    let inverseDepth: UnsafeMutableBufferPointer<Float>
+    let triangle: UnsafeMutableBufferPointer<Int32>
+    let barycentric: UnsafeMutableBufferPointer<Float>
+
+    init(samples: Int) {
+        inverseDepth = .allocate(capacity: samples)
+        triangle = .allocate(capacity: samples)
+        barycentric = .allocate(capacity: 2 * samples)
+    }
+
+    deinit { inverseDepth.deallocate(); triangle.deallocate(); barycentric.deallocate() }
+}
+
+extension Renderer {
+    /// The kept scratch if it is free and large enough, else a new one (concurrent renders each get their own).
+    private func takeScratch(samples: Int) -> SampleScratch {
+        let kept: SampleScratch? = scratchLock.withLock {
+            defer { spareScratch = nil }
+            return spareScratch
+        }
+        if let kept, kept.inverseDepth.count >= samples { return kept }
+        return SampleScratch(samples: samples)
+    }
+
+    private func returnScratch(_ scratch: SampleScratch) {
+        scratchLock.withLock {
+            if (spareScratch?.inverseDepth.count ?? 0) < scratch.inverseDepth.count { spareScratch = scratch }
+        }
     }
 }
 
