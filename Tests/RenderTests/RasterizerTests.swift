@@ -52,6 +52,24 @@ final class RasterizerTests: XCTestCase {
         XCTAssertEqual(Double(frame.depth[centre]), d - r, accuracy: 0.01)
     }
 
+    /// Off the optical axis the silhouette is an ellipse: for a sphere seen under half-angle α whose
+    /// centre lies at angle θ from the axis, its area is π f² sin²α cos α / (cos²θ − sin²α)^(3/2).
+    func testOffAxisSphereSilhouetteIsThePerspectiveEllipse() throws {
+        let r = 0.6, centre = Vec3(1.3, -0.7, 0)
+        let scene = Scene(objects: [object(.sphere(radius: r, segments: 192, rings: 96), transform: ObjectTransform(translation: centre))])
+        let cam = camera(eye: Vec3(0, 0, 4), focal: 150, width: 240, height: 200)
+        let frame = try Renderer(scene: scene, settings: RenderSettings(supersample: 2)).render(camera: cam)
+        let c = cam.pose.apply(centre)
+        let distance = length(c)
+        let sinA = r / distance, cosA = (1 - sinA * sinA).squareRoot()
+        let cosT = c.z / distance
+        let expected = Double.pi * 150 * 150 * sinA * sinA * cosA / pow(cosT * cosT - sinA * sinA, 1.5)
+        let area = frame.alpha.reduce(0.0) { $0 + Double($1) }
+        XCTAssertEqual(area, expected, accuracy: 0.01 * expected)
+        // Not the naive disc f·r/z: the test tells them apart.
+        XCTAssertGreaterThan(abs(expected - Double.pi * pow(150 * r / c.z, 2)), 0.02 * expected)
+    }
+
     /// A textured quad filling a 64×64 region exactly, lit with ambient 1 only, reproduces its texture.
     func testTexturedQuadReproducesTexture() throws {
         var generator = SeededGenerator(seed: 11)

@@ -54,6 +54,7 @@ private struct RecipeReader {
 
     func recipe(_ root: RecipeNode) throws -> SceneRecipe {
         let f = try root.fields(["description", "background", "lighting", "objects", "camera", "render"])
+        _ = try f["description"]?.string()
         let settings = try f["render"].map(renderSettings) ?? RenderSettings()
         let objectNodes = try f.require("objects").list()
         guard !objectNodes.isEmpty else { throw try f.require("objects").fail("needs at least one object") }
