@@ -70,9 +70,10 @@ public final class Renderer: @unchecked Sendable {
         var depth = [Float](repeating: 0, count: width * height)
         let factor = settings.supersample
         let samplesPerBand = bandRows * factor * width * factor
-        // Each band gets its own slice of scratch, so bands never share memory. The scratch is
-        // kept between renders (fresh pages cost more than the rasterizing itself).
-        let scratch = takeScratch(samples: bands * samplesPerBand)
+        // Workers take bands in turn; each has its own band-sized slice of scratch (small enough to
+        // stay in cache), kept between renders (fresh pages cost more than the rasterizing itself).
+        let workers = settings.parallel ? max(min(ProcessInfo.processInfo.activeProcessorCount, bands), 1) : 1
+        let scratch = takeScratch(samples: workers * samplesPerBand)
         defer { returnScratch(scratch) }
         let inverseDepth = scratch.inverseDepth, triangle = scratch.triangle, barycentric = scratch.barycentric
 
@@ -108,24 +109,46 @@ public final class Renderer: @unchecked Sendable {
                 let sceneCopy = cScene
                 let rgbPointer = rgbOut.baseAddress, alphaPointer = alphaOut.baseAddress, depthPointer = depthOut.baseAddress
                 let listPointer = listIndices.baseAddress
-                let work = { (band: Int) in
+                // Bands are independent (each writes only its own rows), so which worker draws
+                // which band, and in what order, cannot change the result.
+                let queue = BandQueue(count: bands)
+                let work = { (worker: Int) in
                     var s = sceneCopy
-                    let rowBegin = band * bandRows, rowEnd = min(rowBegin + bandRows, height)
-                    let first = lists.offsets[band], count = lists.offsets[band + 1] - first
-                    let samples = CRSamples(inverse_depth: inverseDepth.baseAddress! + band * samplesPerBand,
-                                            triangle: triangle.baseAddress! + band * samplesPerBand,
-                                            barycentric: barycentric.baseAddress! + 2 * band * samplesPerBand)
-                    cr_render_rows(&s, Int32(rowBegin), Int32(rowEnd), listPointer.map { $0 + first },
-                                   Int32(count), samples, rgbPointer, alphaPointer, depthPointer)
+                    let samples = CRSamples(inverse_depth: inverseDepth.baseAddress! + worker * samplesPerBand,
+                                            triangle: triangle.baseAddress! + worker * samplesPerBand,
+                                            barycentric: barycentric.baseAddress! + 2 * worker * samplesPerBand)
+                    while let band = queue.next() {
+                        let rowBegin = band * bandRows, rowEnd = min(rowBegin + bandRows, height)
+                        let first = lists.offsets[band], count = lists.offsets[band + 1] - first
+                        cr_render_rows(&s, Int32(rowBegin), Int32(rowEnd), listPointer.map { $0 + first },
+                                       Int32(count), samples, rgbPointer, alphaPointer, depthPointer)
+                    }
                 }
-                if settings.parallel && bands > 1 {
-                    DispatchQueue.concurrentPerform(iterations: bands, execute: work)
+                if workers > 1 {
+                    DispatchQueue.concurrentPerform(iterations: workers, execute: work)
                 } else {
-                    for band in 0..<bands { work(band) }
+                    work(0)
                 }
             } }
         } } } } } } } } } }
         return RenderedFrame(width: width, height: height, rgb: rgb, alpha: alpha, depth: depth)
+    }
+}
+
+/// Hands out band indices 0..<count, one at a time, to whichever worker asks.
+private final class BandQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextBand = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.withLock {
+            guard nextBand < count else { return nil }
+            defer { nextBand += 1 }
+            return nextBand
+        }
     }
 }
 
