@@ -21,6 +21,12 @@ let package = Package(
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+
+        // Gaussian splatting: C kernels (project, bin/sort, rasterize, backward, Adam, losses) and
+        // their slow double-precision references; the Swift module runs them on all cores.
+        .target(name: "CSplat", cSettings: optimize),
+        .target(name: "Splats", dependencies: ["CSplat"]),
+        .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
     ],
     swiftLanguageModes: [.v5]
 )

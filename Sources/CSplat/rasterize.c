@@ -1,0 +1,69 @@
+// Forward tile rasterizer (csplat_rasterize.h). Per tile, splats in depth order, and for each
+// splat the pixels of its box: the inner loop over a row of up to 16 pixels is branch-free so
+// the compiler vectorises it.
+#include "csplat_rasterize.h"
+#include "fast_exp.h"
+#include "raster_common.h"
+
+void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster_output *out,
+                              int32_t tile_begin, int32_t tile_end) {
+    const float alpha_min = in->options.alpha_min, alpha_max = in->options.alpha_max;
+    const float t_min = in->options.transmittance_min;
+    const float zero_bg[3] = {0, 0, 0};
+    const float *bg = in->background ? in->background : zero_bg;
+    for (int32_t tile = tile_begin; tile < tile_end; tile++) {
+        splat_tile_box tb = splat_tile(in, tile);
+        uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
+        float trans[CSPLAT_TILE_PIXELS], cr[CSPLAT_TILE_PIXELS], cg[CSPLAT_TILE_PIXELS],
+            cb[CSPLAT_TILE_PIXELS], dep[CSPLAT_TILE_PIXELS];
+        int32_t live[CSPLAT_TILE_PIXELS]; // 1 while the pixel still accumulates
+        uint32_t last[CSPLAT_TILE_PIXELS];
+        for (int i = 0; i < CSPLAT_TILE_PIXELS; i++) {
+            trans[i] = 1; cr[i] = cg[i] = cb[i] = dep[i] = 0; live[i] = 1; last[i] = begin;
+        }
+        int32_t remaining = tb.w * tb.h;
+        for (uint32_t p = begin; p < end && remaining > 0; p++) {
+            uint32_t s = in->sorted_splats[p];
+            const float mx = in->means2d[2 * s], my = in->means2d[2 * s + 1];
+            const float *k = in->conics + 3 * s;
+            const float ka = k[0], kb = k[1], kc = k[2], op = in->opacities[s], z = in->depths[s];
+            const float r = in->colors[3 * s], g = in->colors[3 * s + 1], b = in->colors[3 * s + 2];
+            int32_t box[4];
+            if (!splat_pixel_box(&tb, mx, my, k, op, alpha_min, box)) continue;
+            int32_t stopped = 0;
+            for (int32_t row = box[2]; row < box[3]; row++) {
+                const float dy = my - (float)(tb.y0 + row);
+                const int32_t base = row * CSPLAT_TILE_SIZE;
+                for (int32_t col = box[0]; col < box[1]; col++) {
+                    const int32_t i = base + col;
+                    const float dx = mx - (float)(tb.x0 + col);
+                    const float power = -0.5f * (ka * dx * dx + kc * dy * dy) - kb * dx * dy;
+                    const float alpha = fminf(alpha_max, op * splat_exp(power));
+                    int32_t ok = live[i] & (power <= 0.0f) & (alpha >= alpha_min);
+                    const float next = trans[i] * (1.0f - alpha);
+                    const int32_t stop = ok & (next < t_min);
+                    ok &= !stop;
+                    const float w = ok ? alpha * trans[i] : 0.0f;
+                    cr[i] += w * r; cg[i] += w * g; cb[i] += w * b; dep[i] += w * z;
+                    trans[i] = ok ? next : trans[i];
+                    last[i] = ok ? p + 1 : last[i];
+                    live[i] &= !stop;
+                    stopped += stop;
+                }
+            }
+            remaining -= stopped;
+        }
+        for (int32_t row = 0; row < tb.h; row++)
+            for (int32_t col = 0; col < tb.w; col++) {
+                const int32_t i = row * CSPLAT_TILE_SIZE + col;
+                const size_t o = (size_t)(tb.y0 + row) * in->width + (size_t)(tb.x0 + col);
+                out->color[3 * o] = cr[i] + trans[i] * bg[0];
+                out->color[3 * o + 1] = cg[i] + trans[i] * bg[1];
+                out->color[3 * o + 2] = cb[i] + trans[i] * bg[2];
+                out->alpha[o] = 1.0f - trans[i];
+                out->depth[o] = dep[i];
+                out->final_transmittance[o] = trans[i];
+                out->last_entries[o] = last[i];
+            }
+    }
+}

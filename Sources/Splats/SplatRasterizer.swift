@@ -1,0 +1,253 @@
+import CSplat
+import Foundation
+
+/// Renders a `GaussianCloud` through a `SplatCamera` with the CSplat kernels on all cores, and
+/// runs the exact backward of the last render. Owns every scratch buffer, reused across calls.
+/// Results do not depend on `threadCount`: every kernel writes disjoint outputs and partial
+/// gradients are summed in a fixed order.
+public final class SplatRasterizer {
+    /// Cores to use.
+    public var threadCount: Int
+    public var blendOptions: BlendOptions
+    /// Background colour (RGB) seen through transparent pixels; nil is black.
+    public var background: [Float]?
+
+    // Per splat.
+    private let means2d = ScratchBuffer<Float>(), conics = ScratchBuffer<Float>()
+    private let depths = ScratchBuffer<Float>(), opacities = ScratchBuffer<Float>()
+    private let colors = ScratchBuffer<Float>(), radii = ScratchBuffer<Int32>()
+    private let tileRects = ScratchBuffer<Int32>(), tilesTouched = ScratchBuffer<UInt32>()
+    private let clamped = ScratchBuffer<UInt8>(), offsets = ScratchBuffer<UInt32>()
+    private let splatGrads = ScratchBuffer<Float>()
+    // Per (tile, splat) entry.
+    private let keys = ScratchBuffer<UInt64>(), keysTmp = ScratchBuffer<UInt64>()
+    private let values = ScratchBuffer<UInt32>(), valuesTmp = ScratchBuffer<UInt32>()
+    private let entrySplats = ScratchBuffer<UInt32>(), sortedSplats = ScratchBuffer<UInt32>()
+    private let entryPositions = ScratchBuffer<UInt32>(), entryGrads = ScratchBuffer<Float>()
+    // Per tile and per pixel.
+    private let tileRanges = ScratchBuffer<UInt32>()
+    private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
+
+    /// What the last render saw, for its backward.
+    private var last: (cloud: GaussianCloud, camera: SplatCamera, degree: Int, entries: Int)?
+
+    public init(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                blendOptions: BlendOptions = BlendOptions(), background: [Float]? = nil) {
+        self.threadCount = max(1, threadCount)
+        self.blendOptions = blendOptions
+        self.background = background
+    }
+
+    /// Splat radii in pixels of the last render (0 = culled): the screen size used by pruning.
+    public var lastRadii: [Int32] {
+        guard let n = last?.cloud.count else { return [] }
+        return Array(UnsafeBufferPointer(start: radii.pointer, count: n))
+    }
+
+    /// Number of (tile, splat) pairs of the last render.
+    public var lastEntryCount: Int { last?.entries ?? 0 }
+
+    /// Renders the cloud, evaluating SH up to `shDegree` (default: the cloud's stored degree).
+    public func render(_ cloud: GaussianCloud, camera: SplatCamera, shDegree: Int? = nil) throws -> RenderedImage {
+        try cloud.validate()
+        try camera.validate()
+        let degree = shDegree ?? cloud.shDegree
+        guard (0...cloud.shDegree).contains(degree) else {
+            throw SplatsError.badCloud(field: "shDegree", reason: "evaluated degree \(degree) is above the stored \(cloud.shDegree)")
+        }
+        if let bg = background, bg.count != 3 || !bg.allSatisfy(\.isFinite) {
+            throw SplatsError.badImage(field: "background", reason: "needs 3 finite floats")
+        }
+        last = nil
+        let n = cloud.count, pixels = camera.width * camera.height
+        reserveSplatBuffers(n)
+        var cam = camera.kernelCamera
+        var projected = projectedView()
+        let threads = threadCount
+
+        withGaussians(cloud, degree: degree) { gaussians in
+            forEachRange(n, threads: threads) { b, e in
+                csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
+            }
+        }
+
+        // Bin and sort.
+        let total = csplat_prefix_sum(tilesTouched.pointer, offsets.pointer, Int32(n))
+        guard total < UInt64(UInt32.max) else {
+            throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 32-bit indices")
+        }
+        let entries = Int(total)
+        for buffer in [values, valuesTmp, entrySplats, sortedSplats, entryPositions] { buffer.reserve(entries) }
+        keys.reserve(entries)
+        keysTmp.reserve(entries)
+        entryGrads.reserve(entries * Int(CSPLAT_GRAD_STRIDE))
+        let tilesX = csplat_tiles_x(Int32(camera.width)), tilesY = csplat_tiles_y(Int32(camera.height))
+        let tileCount = Int(tilesX * tilesY)
+        forEachRange(n, threads: threads) { b, e in
+            csplat_emit_keys(&projected, offsets.pointer, tilesX, keys.pointer, values.pointer,
+                             entrySplats.pointer, Int32(b), Int32(e))
+        }
+        let inTmp = csplat_radix_sort(keys.pointer, values.pointer, keysTmp.pointer, valuesTmp.pointer,
+                                      UInt32(entries), csplat_key_bits(Int32(tileCount)))
+        let sortedKeys = inTmp != 0 ? keysTmp.pointer : keys.pointer
+        let sortedValues = inTmp != 0 ? valuesTmp.pointer : values.pointer
+        forEachRange(entries, threads: threads) { b, e in
+            csplat_resolve_entries(sortedValues, entrySplats.pointer, sortedSplats.pointer,
+                                   entryPositions.pointer, UInt32(b), UInt32(e))
+        }
+        tileRanges.reserve(2 * tileCount)
+        csplat_tile_ranges(sortedKeys, UInt32(entries), tileRanges.pointer, Int32(tileCount))
+
+        // Blend.
+        var image = RenderedImage(width: camera.width, height: camera.height,
+                                  color: [Float](repeating: 0, count: 3 * pixels),
+                                  alpha: [Float](repeating: 0, count: pixels),
+                                  depth: [Float](repeating: 0, count: pixels))
+        finalTransmittance.reserve(pixels)
+        lastEntries.reserve(pixels)
+        withRasterInput(camera) { input in
+            image.color.withUnsafeMutableBufferPointer { color in
+                image.alpha.withUnsafeMutableBufferPointer { alpha in
+                    image.depth.withUnsafeMutableBufferPointer { depth in
+                        var output = csplat_raster_output(color: color.baseAddress, alpha: alpha.baseAddress,
+                                                          depth: depth.baseAddress,
+                                                          final_transmittance: finalTransmittance.pointer,
+                                                          last_entries: lastEntries.pointer)
+                        forEachRange(tileCount, threads: threads) { b, e in
+                            csplat_rasterize_forward(input, &output, Int32(b), Int32(e))
+                        }
+                    }
+                }
+            }
+        }
+        last = (cloud, camera, degree, entries)
+        return image
+    }
+
+    /// Gradients of a loss with respect to every splat parameter, given the loss gradients with
+    /// respect to the last render's colour (width × height × 3) and optionally its alpha and
+    /// depth (width × height each).
+    public func backward(dColor: [Float], dAlpha: [Float]? = nil, dDepth: [Float]? = nil) throws -> SplatGradients {
+        guard let (cloud, camera, degree, _) = last else {
+            throw SplatsError.noForwardPass(reason: "call render before backward")
+        }
+        let n = cloud.count, pixels = camera.width * camera.height
+        guard dColor.count == 3 * pixels else {
+            throw SplatsError.badImage(field: "dColor", reason: "holds \(dColor.count) floats, expected \(3 * pixels)")
+        }
+        if let d = dAlpha, d.count != pixels {
+            throw SplatsError.badImage(field: "dAlpha", reason: "holds \(d.count) floats, expected \(pixels)")
+        }
+        if let d = dDepth, d.count != pixels {
+            throw SplatsError.badImage(field: "dDepth", reason: "holds \(d.count) floats, expected \(pixels)")
+        }
+        let threads = threadCount
+        let tileCount = Int(csplat_tiles_x(Int32(camera.width)) * csplat_tiles_y(Int32(camera.height)))
+        withRasterInput(camera) { input in
+            var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
+                                               final_transmittance: finalTransmittance.pointer,
+                                               last_entries: lastEntries.pointer)
+            dColor.withUnsafeBufferPointer { dc in
+                withOptionalPointer(dAlpha) { da in
+                    withOptionalPointer(dDepth) { dd in
+                        forEachRange(tileCount, threads: threads) { b, e in
+                            csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd,
+                                                      entryGrads.pointer, Int32(b), Int32(e))
+                        }
+                    }
+                }
+            }
+        }
+        var norms = [Float](repeating: 0, count: n)
+        norms.withUnsafeMutableBufferPointer { normPointer in
+            forEachRange(n, threads: threads) { b, e in
+                csplat_gather_gradients(offsets.pointer, entryPositions.pointer, entryGrads.pointer,
+                                        splatGrads.pointer, normPointer.baseAddress, nil, Int32(b), Int32(e))
+            }
+        }
+
+        var grads = GaussianCloud.zeros(like: cloud)
+        var cam = camera.kernelCamera
+        var projected = projectedView()
+        withGaussians(cloud, degree: degree) { gaussians in
+            grads.means.withUnsafeMutableBufferPointer { gm in
+                grads.logScales.withUnsafeMutableBufferPointer { gs in
+                    grads.rotations.withUnsafeMutableBufferPointer { gr in
+                        grads.opacityLogits.withUnsafeMutableBufferPointer { go in
+                            grads.sh.withUnsafeMutableBufferPointer { gh in
+                                var out = csplat_gaussian_grads(means: gm.baseAddress, log_scales: gs.baseAddress,
+                                                                rotations: gr.baseAddress, opacity_logits: go.baseAddress,
+                                                                sh: gh.baseAddress)
+                                forEachRange(n, threads: threads) { b, e in
+                                    csplat_project_backward(gaussians, &cam, &projected, splatGrads.pointer,
+                                                            &out, Int32(b), Int32(e))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return SplatGradients(parameters: grads, mean2dGradientNorms: norms)
+    }
+
+    // MARK: - Plumbing
+
+    private func reserveSplatBuffers(_ n: Int) {
+        means2d.reserve(2 * n)
+        conics.reserve(3 * n)
+        depths.reserve(n)
+        opacities.reserve(n)
+        colors.reserve(3 * n)
+        radii.reserve(n)
+        tileRects.reserve(4 * n)
+        tilesTouched.reserve(n)
+        clamped.reserve(3 * n)
+        offsets.reserve(n + 1)
+        splatGrads.reserve(n * Int(CSPLAT_GRAD_STRIDE))
+    }
+
+    private func projectedView() -> csplat_projected {
+        csplat_projected(means2d: means2d.pointer, conics: conics.pointer, depths: depths.pointer,
+                         opacities: opacities.pointer, colors: colors.pointer, radii: radii.pointer,
+                         tile_rects: tileRects.pointer, tiles_touched: tilesTouched.pointer,
+                         clamped: clamped.pointer)
+    }
+
+    private func withRasterInput(_ camera: SplatCamera, _ body: (UnsafePointer<csplat_raster_input>) -> Void) {
+        let options = csplat_blend_options(alpha_min: blendOptions.alphaMin, alpha_max: blendOptions.alphaMax,
+                                           transmittance_min: blendOptions.transmittanceMin)
+        withOptionalPointer(background) { bg in
+            var input = csplat_raster_input(means2d: means2d.pointer, conics: conics.pointer,
+                                            opacities: opacities.pointer, colors: colors.pointer,
+                                            depths: depths.pointer, sorted_splats: sortedSplats.pointer,
+                                            tile_ranges: tileRanges.pointer, width: Int32(camera.width),
+                                            height: Int32(camera.height), background: bg, options: options)
+            body(&input)
+        }
+    }
+
+    private func withGaussians(_ cloud: GaussianCloud, degree: Int, _ body: (UnsafePointer<csplat_gaussians>) -> Void) {
+        cloud.means.withUnsafeBufferPointer { m in
+            cloud.logScales.withUnsafeBufferPointer { s in
+                cloud.rotations.withUnsafeBufferPointer { r in
+                    cloud.opacityLogits.withUnsafeBufferPointer { o in
+                        cloud.sh.withUnsafeBufferPointer { h in
+                            var g = csplat_gaussians(means: m.baseAddress, log_scales: s.baseAddress,
+                                                     rotations: r.baseAddress, opacity_logits: o.baseAddress,
+                                                     sh: h.baseAddress, sh_stride: Int32(cloud.shCoefficients),
+                                                     sh_degree: Int32(degree), count: Int32(cloud.count))
+                            body(&g)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Passes the array's base address, or nil for a nil array.
+func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}
