@@ -1,0 +1,24 @@
+import XCTest
+@testable import Splats
+
+/// Forward and backward on two cores give bit-identical results to one core.
+final class ThreadingTests: XCTestCase {
+    func testTwoCoresEqualOneCore() throws {
+        var rng = SeededGenerator(seed: 31)
+        let camera = TestScene.camera(width: 96, height: 80, focal: 90, rng: &rng)
+        let cloud = TestScene.cloud(count: 3000, shDegree: 3, camera: camera, pixelSigma: 0.5...8,
+                                    opacity: 0.1...0.99, rng: &rng)
+        let dColor = (0..<3 * 96 * 80).map { _ in rng.uniform(-1, 1) }
+        let dAlpha = (0..<96 * 80).map { _ in rng.uniform(-1, 1) }
+        var results: [(RenderedImage, SplatGradients)] = []
+        for threads in [1, 2, 2] {
+            let rasterizer = SplatRasterizer(threadCount: threads, background: [0.5, 0.5, 0.5])
+            let image = try rasterizer.render(cloud, camera: camera)
+            results.append((image, try rasterizer.backward(dColor: dColor, dAlpha: dAlpha, dDepth: dAlpha)))
+        }
+        XCTAssertEqual(results[0].0, results[1].0)
+        XCTAssertEqual(results[0].1, results[1].1)
+        XCTAssertEqual(results[1].1, results[2].1)
+        XCTAssertTrue(results[0].1.parameters.means.contains { $0 != 0 })
+    }
+}
