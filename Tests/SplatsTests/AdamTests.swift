@@ -8,13 +8,16 @@ final class AdamTests: XCTestCase {
         var rng = SeededGenerator(seed: 5)
         let n = 37
         var params = (0..<n).map { _ in rng.normal(1) }, m = [Float](repeating: 0, count: n), v = m
-        let initial = params
+        var beforeLastStep: Float = 0
         var refParams = params.map(Double.init), refM = [Double](repeating: 0, count: n), refV = refM
         let lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-15
         let settings = csplat_adam_settings(learning_rate: Float(lr), beta1: Float(b1), beta2: Float(b2), epsilon: Float(eps))
         for step in 1...5 {
             var grads = (0..<n).map { _ in rng.normal(0.5) }
-            grads[3] = 0 // a parameter that gets no gradient still moves with its momentum
+            if step == 5 {
+                grads[3] = 0 // a parameter without gradient still moves with its momentum
+                beforeLastStep = params[3]
+            }
             csplat_adam_step(&params, grads, &m, &v, settings, Int32(step), 0, 20)
             csplat_adam_step(&params, grads, &m, &v, settings, Int32(step), 20, n)
             for i in 0..<n {
@@ -30,7 +33,6 @@ final class AdamTests: XCTestCase {
             XCTAssertEqual(Double(m[i]), refM[i], accuracy: 1e-6)
             XCTAssertEqual(Double(v[i]), refV[i], accuracy: 1e-6)
         }
-        // Parameter 3 never had a gradient at step 5 but moved with its momentum: about 5 lr in all.
-        XCTAssertGreaterThan(abs(params[3] - initial[3]), Float(2 * lr))
+        XCTAssertGreaterThan(abs(params[3] - beforeLastStep), Float(0.1 * lr))
     }
 }
