@@ -33,10 +33,11 @@ static inline int splat_pixel_box(const splat_tile_box *t, float mx, float my, c
         ex = sqrtf(fmaxf(r2 * k[2] / det, 0.0f)) + 0.01f;
         ey = sqrtf(fmaxf(r2 * k[0] / det, 0.0f)) + 0.01f;
     }
-    float lo_x = fmaxf(ceilf(mx - ex) - (float)t->x0, 0.0f);
-    float hi_x = fminf(floorf(mx + ex) - (float)t->x0 + 1.0f, (float)t->w);
-    float lo_y = fmaxf(ceilf(my - ey) - (float)t->y0, 0.0f);
-    float hi_y = fminf(floorf(my + ey) - (float)t->y0 + 1.0f, (float)t->h);
+    // Pixel column c has its centre at c + 0.5.
+    float lo_x = fmaxf(ceilf(mx - ex - 0.5f) - (float)t->x0, 0.0f);
+    float hi_x = fminf(floorf(mx + ex - 0.5f) - (float)t->x0 + 1.0f, (float)t->w);
+    float lo_y = fmaxf(ceilf(my - ey - 0.5f) - (float)t->y0, 0.0f);
+    float hi_y = fminf(floorf(my + ey - 0.5f) - (float)t->y0 + 1.0f, (float)t->h);
     if (!(lo_x < hi_x && lo_y < hi_y)) return 0;
     box[0] = (int32_t)lo_x; box[1] = (int32_t)hi_x; box[2] = (int32_t)lo_y; box[3] = (int32_t)hi_y;
     return 1;

@@ -32,11 +32,11 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
             if (!splat_pixel_box(&tb, mx, my, k, op, alpha_min, box)) continue;
             int32_t stopped = 0;
             for (int32_t row = box[2]; row < box[3]; row++) {
-                const float dy = my - (float)(tb.y0 + row);
+                const float dy = my - ((float)(tb.y0 + row) + 0.5f);
                 const int32_t base = row * CSPLAT_TILE_SIZE;
                 for (int32_t col = box[0]; col < box[1]; col++) {
                     const int32_t i = base + col;
-                    const float dx = mx - (float)(tb.x0 + col);
+                    const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
                     const float power = -0.5f * (ka * dx * dx + kc * dy * dy) - kb * dx * dy;
                     const float alpha = fminf(alpha_max, op * splat_exp(power));
                     int32_t ok = live[i] & (power <= 0.0f) & (alpha >= alpha_min);

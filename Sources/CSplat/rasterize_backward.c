@@ -58,11 +58,11 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
             float lane[NG][TS];
             memset(lane, 0, sizeof lane);
             for (int32_t row = box[2]; row < box[3]; row++) {
-                const float dy = my - (float)(tb.y0 + row);
+                const float dy = my - ((float)(tb.y0 + row) + 0.5f);
                 const int32_t base = row * TS;
                 for (int32_t col = box[0]; col < box[1]; col++) {
                     const int32_t i = base + col;
-                    const float dx = mx - (float)(tb.x0 + col);
+                    const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
                     const float power = -0.5f * (ka * dx * dx + kc * dy * dy) - kb * dx * dy;
                     const float gauss = splat_exp(power);
                     const float raw = op * gauss;

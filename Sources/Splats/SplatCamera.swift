@@ -2,7 +2,7 @@ import CSplat
 
 /// A pinhole camera for splatting: OpenCV axes (x right, y down, z forward), world-to-camera
 /// `x_cam = R x_world + t`, pixels `u = fx x/z + cx`, `v = fy y/z + cy`; pixel (i, j) is
-/// evaluated at (i, j), so the centre of the top-left pixel is (0, 0).
+/// evaluated at its centre (i + 0.5, j + 0.5), as in the Geometry module. No lens distortion.
 public struct SplatCamera: Equatable {
     /// World-to-camera rotation, 3 × 3 row-major.
     public var rotation: [Float]

@@ -64,3 +64,22 @@ final class RasterizeTests: XCTestCase {
         XCTAssertThrowsError(try rasterizer.render(GaussianCloud(count: 1, shDegree: 0), camera: camera, shDegree: 2))
     }
 }
+
+/// Pixel (i, j) is centred at (i + 0.5, j + 0.5): a round splat projected to (10.5, 7.5) is
+/// brightest at pixel (10, 7) and symmetric around it.
+final class PixelCentreTests: XCTestCase {
+    func testSplatAtPixelCentreIsSymmetric() throws {
+        let camera = SplatCamera(rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [0, 0, 0],
+                                 fx: 20, fy: 20, cx: 8, cy: 8, width: 16, height: 16)
+        var cloud = GaussianCloud(count: 1, shDegree: 0)
+        cloud.means = [(10.5 - 8) / 20 * 2, (7.5 - 8) / 20 * 2, 2] // depth 2
+        cloud.logScales = [Float](repeating: log(1.5 * 2 / 20), count: 3) // 1.5 px
+        cloud.sh = [1, 1, 1]
+        let image = try SplatRasterizer(threadCount: 1).render(cloud, camera: camera)
+        func a(_ x: Int, _ y: Int) -> Float { image.alpha[y * 16 + x] }
+        XCTAssertEqual(image.alpha.firstIndex(of: image.alpha.max()!), 7 * 16 + 10)
+        XCTAssertEqual(a(9, 7), a(11, 7), accuracy: 1e-6)
+        XCTAssertEqual(a(10, 6), a(10, 8), accuracy: 1e-6)
+        XCTAssertGreaterThan(a(9, 7), 0.1)
+    }
+}

@@ -24,8 +24,8 @@ typedef struct {
                                  // (the tile's first entry when none contributed)
 } csplat_raster_output;
 
-// For pixel (x, y) at coordinates (x, y), a splat with 2D mean m, conic K, opacity o gives
-// alpha = min(alpha_max, o exp(-½ dᵀ K d)), d = m - (x, y); contributions with alpha < alpha_min
+// For pixel (x, y), centred at (x + 0.5, y + 0.5), a splat with 2D mean m, conic K, opacity o
+// gives alpha = min(alpha_max, o exp(-½ dᵀ K d)), d = m - (x + 0.5, y + 0.5); contributions with alpha < alpha_min
 // (or a positive exponent) are skipped and the pixel stops before the splat that would take its
 // transmittance below transmittance_min. A splat only reaches the tiles of its tile rectangle.
 // Renders tiles [tile_begin, tile_end) (tile t = ty * tiles_x + tx).

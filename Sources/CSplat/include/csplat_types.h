@@ -30,8 +30,8 @@
 
 // A pinhole camera, OpenCV axes (x right, y down, z forward).
 // A world point X maps to camera space as x = R X + t, then to pixels as
-// u = fx x/z + cx, v = fy y/z + cy. Pixel (i, j) is evaluated at the coordinates (i, j): the
-// centre of the top-left pixel is (0, 0), as in OpenCV.
+// u = fx x/z + cx, v = fy y/z + cy. Pixel (i, j) is evaluated at its centre (i + 0.5, j + 0.5),
+// so an image of width W spans u in [0, W] (the convention of the Geometry module and COLMAP).
 typedef struct {
     float rotation[9];     // world-to-camera R, row-major
     float translation[3];  // world-to-camera t

@@ -31,7 +31,7 @@ void csplat_reference_rasterize(const csplat_ref_splat *s, int32_t count, int32_
             for (int32_t o = 0; o < n; o++) {
                 const csplat_ref_splat *g = s + order[o];
                 if (tx < g->rect[0] || tx >= g->rect[2] || ty < g->rect[1] || ty >= g->rect[3]) continue;
-                double dx = g->mean2d[0] - px, dy = g->mean2d[1] - py;
+                double dx = g->mean2d[0] - (px + 0.5), dy = g->mean2d[1] - (py + 0.5); // pixel centre
                 double power = -0.5 * (g->conic[0] * dx * dx + g->conic[2] * dy * dy) - g->conic[1] * dx * dy;
                 if (power > 0) continue;
                 double raw = g->opacity * exp(power);
