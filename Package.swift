@@ -21,11 +21,13 @@ let package = Package(
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .target(name: "Geometry"),
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
 
         // Gaussian splatting: C kernels (project, bin/sort, rasterize, backward, Adam, losses) and
         // their slow double-precision references; the Swift module runs them on all cores.
         .target(name: "CSplat", cSettings: optimize),
-        .target(name: "Splats", dependencies: ["CSplat"]),
+        .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
     ],
     swiftLanguageModes: [.v5]

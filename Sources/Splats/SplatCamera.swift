@@ -1,4 +1,5 @@
 import CSplat
+import Geometry
 
 /// A pinhole camera for splatting: OpenCV axes (x right, y down, z forward), world-to-camera
 /// `x_cam = R x_world + t`, pixels `u = fx x/z + cx`, `v = fy y/z + cy`; pixel (i, j) is
@@ -80,5 +81,23 @@ public struct SplatCamera: Equatable {
         c.height = Int32(height)
         c.near_plane = nearPlane
         return c
+    }
+}
+
+extension SplatCamera {
+    /// The splat camera of a Geometry camera (same axes, pose and pixel-centre convention).
+    /// Splats are rendered with an ideal pinhole: a camera with lens distortion is refused, so
+    /// undistort its images first.
+    public init(_ camera: Geometry.Camera, nearPlane: Float = 0.01) throws {
+        guard camera.intrinsics.distortion.isNone else {
+            throw SplatsError.badCamera(field: "intrinsics.distortion",
+                                        reason: "splats render an ideal pinhole; undistort the images first")
+        }
+        let r = camera.pose.rotation, t = camera.pose.translation, k = camera.intrinsics
+        self.init(rotation: [r.r0.x, r.r0.y, r.r0.z, r.r1.x, r.r1.y, r.r1.z, r.r2.x, r.r2.y, r.r2.z].map { Float($0) },
+                  translation: [t.x, t.y, t.z].map { Float($0) },
+                  fx: Float(k.fx), fy: Float(k.fy), cx: Float(k.cx), cy: Float(k.cy),
+                  width: camera.width, height: camera.height, nearPlane: nearPlane)
+        try validate()
     }
 }
