@@ -17,4 +17,11 @@ typedef struct {
 void csplat_adam_step(float *params, const float *grads, float *m, float *v,
                       csplat_adam_settings settings, int32_t step, size_t begin, size_t end);
 
+// As csplat_adam_step for elements [begin, end) of an array of rows of `row` floats, where the
+// first `head` floats of each row take head_learning_rate instead (the SH DC coefficients, whose
+// rate differs from the higher degrees stored beside them).
+void csplat_adam_step_rows(float *params, const float *grads, float *m, float *v,
+                           csplat_adam_settings settings, float head_learning_rate,
+                           int32_t row, int32_t head, int32_t step, size_t begin, size_t end);
+
 #endif
