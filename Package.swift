@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "CSplat", cSettings: optimize),
         .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
+        // Figures for Tools/bench/splat-kernels; not part of the product.
+        .executableTarget(name: "splat-benchmarks", dependencies: ["Splats"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -28,6 +28,9 @@ public final class SplatRasterizer {
     private let tileRanges = ScratchBuffer<UInt32>()
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
 
+    /// Seconds spent in each stage by the last render and backward (for benchmarks).
+    public private(set) var stageSeconds = StageSeconds()
+
     /// What the last render saw, for its backward.
     private var last: (cloud: GaussianCloud, camera: SplatCamera, degree: Int, entries: Int)?
 
@@ -59,6 +62,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "background", reason: "needs 3 finite floats")
         }
         last = nil
+        var clock = StageClock()
         let n = cloud.count, pixels = camera.width * camera.height
         reserveSplatBuffers(n)
         var cam = camera.kernelCamera
@@ -71,6 +75,7 @@ public final class SplatRasterizer {
             }
         }
 
+        stageSeconds.project = clock.lap()
         // Bin and sort.
         let total = csplat_prefix_sum(tilesTouched.pointer, offsets.pointer, Int32(n))
         guard total < UInt64(UInt32.max) else {
@@ -98,6 +103,7 @@ public final class SplatRasterizer {
         tileRanges.reserve(2 * tileCount)
         csplat_tile_ranges(sortedKeys, UInt32(entries), tileRanges.pointer, Int32(tileCount))
 
+        stageSeconds.sort = clock.lap()
         // Blend.
         var image = RenderedImage(width: camera.width, height: camera.height,
                                   color: [Float](repeating: 0, count: 3 * pixels),
@@ -120,6 +126,7 @@ public final class SplatRasterizer {
                 }
             }
         }
+        stageSeconds.blend = clock.lap()
         last = (cloud, camera, degree, entries)
         return image
     }
@@ -142,6 +149,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "dDepth", reason: "holds \(d.count) floats, expected \(pixels)")
         }
         let threads = threadCount
+        var clock = StageClock()
         let tileCount = Int(csplat_tiles_x(Int32(camera.width)) * csplat_tiles_y(Int32(camera.height)))
         withRasterInput(camera) { input in
             var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
@@ -158,6 +166,7 @@ public final class SplatRasterizer {
                 }
             }
         }
+        stageSeconds.blendBackward = clock.lap()
         var norms = [Float](repeating: 0, count: n)
         norms.withUnsafeMutableBufferPointer { normPointer in
             forEachRange(n, threads: threads) { b, e in
@@ -166,6 +175,7 @@ public final class SplatRasterizer {
             }
         }
 
+        stageSeconds.gather = clock.lap()
         var grads = GaussianCloud.zeros(like: cloud)
         var cam = camera.kernelCamera
         var projected = projectedView()
@@ -188,6 +198,7 @@ public final class SplatRasterizer {
                 }
             }
         }
+        stageSeconds.projectBackward = clock.lap()
         return SplatGradients(parameters: grads, mean2dGradientNorms: norms)
     }
 
@@ -250,4 +261,26 @@ public final class SplatRasterizer {
 func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let array else { return body(nil) }
     return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// Wall-clock seconds of the rasterizer's stages.
+public struct StageSeconds: Equatable {
+    public var project = 0.0, sort = 0.0, blend = 0.0
+    public var blendBackward = 0.0, gather = 0.0, projectBackward = 0.0
+    public init() {}
+    /// All stages.
+    public var total: Double {
+        let forward: Double = project + sort + blend
+        let backward: Double = blendBackward + gather + projectBackward
+        return forward + backward
+    }
+}
+
+struct StageClock {
+    private var start = DispatchTime.now().uptimeNanoseconds
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { start = now }
+        return Double(now - start) / 1e9
+    }
 }

@@ -1,0 +1,81 @@
+// Figures for Tools/bench/splat-kernels: forward + backward of the splat rasterizer on a random
+// scene, printed as `key value` lines. Not part of the product.
+//   splat-benchmarks [--splats N] [--size S] [--threads T] [--iterations I] [--seed S]
+import Foundation
+import Splats
+
+func option(_ name: String, _ fallback: Int) -> Int {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) else { return fallback }
+    return v
+}
+
+/// SplitMix64, the benchmark's seeded generator.
+struct Generator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform(_ a: Float, _ b: Float) -> Float { Float.random(in: a..<b, using: &self) }
+}
+
+let splats = option("--splats", 100_000), size = option("--size", 256)
+let threads = option("--threads", 2), iterations = option("--iterations", 20)
+var rng = Generator(state: UInt64(option("--seed", 1)))
+
+// Camera at the origin looking down +z, 50° field of view; splats fill a cube of side 2 at
+// depth 3...5 (what a fitted object looks like), 0.5...4 px wide, opacity 0.05...0.95, degree 3 SH.
+let focal = Float(size) / 2 / tan(25 * Float.pi / 180)
+let camera = SplatCamera(rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [0, 0, 0], fx: focal, fy: focal,
+                         cx: Float(size) / 2, cy: Float(size) / 2, width: size, height: size)
+var cloud = GaussianCloud(count: splats, shDegree: 3)
+for i in 0..<splats {
+    let z = rng.uniform(3, 5)
+    cloud.means[3 * i] = rng.uniform(-1, 1); cloud.means[3 * i + 1] = rng.uniform(-1, 1); cloud.means[3 * i + 2] = z
+    for k in 0..<3 { cloud.logScales[3 * i + k] = log(rng.uniform(0.5, 4) * z / focal) }
+    for k in 0..<4 { cloud.rotations[4 * i + k] = rng.uniform(-1, 1) }
+    cloud.rotations[4 * i] += 1.5
+    let o = rng.uniform(0.05, 0.95)
+    cloud.opacityLogits[i] = log(o / (1 - o))
+    for k in 0..<48 { cloud.sh[48 * i + k] = k < 3 ? rng.uniform(-1, 1) : rng.uniform(-0.2, 0.2) }
+}
+let dColor = (0..<3 * size * size).map { _ in rng.uniform(-1, 1) / Float(size * size) }
+
+let rasterizer = SplatRasterizer(threadCount: threads)
+var total = StageSeconds()
+var best = Double.infinity, bestBlend = Double.infinity
+var checksum: Float = 0
+for iteration in 0...iterations { // iteration 0 warms the buffers up and is not counted
+    let start = DispatchTime.now().uptimeNanoseconds
+    let image = try rasterizer.render(cloud, camera: camera)
+    let grads = try rasterizer.backward(dColor: dColor)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    checksum += image.color[image.color.count / 2] + grads.parameters.means[0]
+    guard iteration > 0 else { continue }
+    let s = rasterizer.stageSeconds
+    total.project += s.project; total.sort += s.sort; total.blend += s.blend
+    total.blendBackward += s.blendBackward; total.gather += s.gather; total.projectBackward += s.projectBackward
+    best = min(best, seconds)
+    bestBlend = min(bestBlend, s.blend)
+}
+let n = Double(iterations)
+let mean = total.total / n
+print("splats \(splats)")
+print("size \(size)x\(size)")
+print("threads \(threads)")
+print("entries \(rasterizer.lastEntryCount)")
+print(String(format: "iterations_per_second %.2f", 1 / mean))
+print(String(format: "best_iterations_per_second %.2f", 1 / best))
+print(String(format: "ms_project %.2f", total.project / n * 1000))
+print(String(format: "ms_sort %.2f", total.sort / n * 1000))
+print(String(format: "ms_blend %.2f", total.blend / n * 1000))
+print(String(format: "ms_blend_backward %.2f", total.blendBackward / n * 1000))
+print(String(format: "ms_gather %.2f", total.gather / n * 1000))
+print(String(format: "ms_project_backward %.2f", total.projectBackward / n * 1000))
+print(String(format: "ms_best_blend %.2f", bestBlend * 1000))
+print(String(format: "ratio_to_blend %.2f", mean / (total.blend / n)))
+print("checksum \(checksum)")
