@@ -5,6 +5,9 @@
 #include <math.h>
 #include "csplat_rasterize.h"
 
+// Columns evaluated together by the pixel loops (one AVX2 register of floats).
+#define SPLAT_LANES 8
+
 // Pixel box of a tile: origin and size (edge tiles are cut by the image).
 typedef struct { int32_t x0, y0, w, h; } splat_tile_box;
 

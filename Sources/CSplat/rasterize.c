@@ -19,7 +19,9 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
         int32_t live[CSPLAT_TILE_PIXELS]; // 1 while the pixel still accumulates
         uint32_t last[CSPLAT_TILE_PIXELS];
         for (int i = 0; i < CSPLAT_TILE_PIXELS; i++) {
-            trans[i] = 1; cr[i] = cg[i] = cb[i] = dep[i] = 0; live[i] = 1; last[i] = begin;
+            // Pixels of an edge tile beyond the image never accumulate (and never count as stopped).
+            int inside = (i % CSPLAT_TILE_SIZE) < tb.w && (i / CSPLAT_TILE_SIZE) < tb.h;
+            trans[i] = 1; cr[i] = cg[i] = cb[i] = dep[i] = 0; live[i] = inside; last[i] = begin;
         }
         int32_t remaining = tb.w * tb.h;
         for (uint32_t p = begin; p < end && remaining > 0; p++) {
@@ -34,7 +36,11 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
             for (int32_t row = box[2]; row < box[3]; row++) {
                 const float dy = my - ((float)(tb.y0 + row) + 0.5f);
                 const int32_t base = row * CSPLAT_TILE_SIZE;
-                for (int32_t col = box[0]; col < box[1]; col++) {
+                // Whole groups of SPLAT_LANES columns: pixels outside the box have alpha below
+                // alpha_min, so evaluating them changes nothing, and full groups vectorise.
+                for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
+                    const int32_t col = group * SPLAT_LANES + lane;
                     const int32_t i = base + col;
                     const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
                     const float power = -0.5f * (ka * dx * dx + kc * dy * dy) - kb * dx * dy;

@@ -55,12 +55,15 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
             int32_t box[4];
             if (!splat_pixel_box(&tb, mx, my, k, op, alpha_min, box)) continue;
             // Per-column partial sums keep the pixel loop vectorisable and the sum order fixed.
-            float lane[NG][TS];
-            memset(lane, 0, sizeof lane);
+            float partial[NG][TS];
+            memset(partial, 0, sizeof partial);
             for (int32_t row = box[2]; row < box[3]; row++) {
                 const float dy = my - ((float)(tb.y0 + row) + 0.5f);
                 const int32_t base = row * TS;
-                for (int32_t col = box[0]; col < box[1]; col++) {
+                // Whole groups of columns, as in the forward pass.
+                for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
+                    const int32_t col = group * SPLAT_LANES + lane;
                     const int32_t i = base + col;
                     const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
                     const float power = -0.5f * (ka * dx * dx + kc * dy * dy) - kb * dx * dy;
@@ -77,16 +80,16 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                     const float live = ok ? 1.0f : 0.0f;
                     const float unclamped = (ok && raw < alpha_max) ? 1.0f : 0.0f;
                     const float d_power = unclamped * alpha * d_alpha_k;
-                    lane[CSPLAT_GRAD_COLOR_R][col] += live * w * gr[i];
-                    lane[CSPLAT_GRAD_COLOR_G][col] += live * w * gg[i];
-                    lane[CSPLAT_GRAD_COLOR_B][col] += live * w * gb[i];
-                    lane[CSPLAT_GRAD_DEPTH][col] += live * w * gz[i];
-                    lane[CSPLAT_GRAD_OPACITY][col] += unclamped * gauss * d_alpha_k;
-                    lane[CSPLAT_GRAD_MEAN2D_X][col] -= d_power * (ka * dx + kb * dy);
-                    lane[CSPLAT_GRAD_MEAN2D_Y][col] -= d_power * (kb * dx + kc * dy);
-                    lane[CSPLAT_GRAD_CONIC_A][col] -= 0.5f * d_power * dx * dx;
-                    lane[CSPLAT_GRAD_CONIC_B][col] -= d_power * dx * dy;
-                    lane[CSPLAT_GRAD_CONIC_C][col] -= 0.5f * d_power * dy * dy;
+                    partial[CSPLAT_GRAD_COLOR_R][col] += live * w * gr[i];
+                    partial[CSPLAT_GRAD_COLOR_G][col] += live * w * gg[i];
+                    partial[CSPLAT_GRAD_COLOR_B][col] += live * w * gb[i];
+                    partial[CSPLAT_GRAD_DEPTH][col] += live * w * gz[i];
+                    partial[CSPLAT_GRAD_OPACITY][col] += unclamped * gauss * d_alpha_k;
+                    partial[CSPLAT_GRAD_MEAN2D_X][col] -= d_power * (ka * dx + kb * dy);
+                    partial[CSPLAT_GRAD_MEAN2D_Y][col] -= d_power * (kb * dx + kc * dy);
+                    partial[CSPLAT_GRAD_CONIC_A][col] -= 0.5f * d_power * dx * dx;
+                    partial[CSPLAT_GRAD_CONIC_B][col] -= d_power * dx * dy;
+                    partial[CSPLAT_GRAD_CONIC_C][col] -= 0.5f * d_power * dy * dy;
                     acc_r[i] = ok ? alpha * cr + one_minus * acc_r[i] : acc_r[i];
                     acc_g[i] = ok ? alpha * cg + one_minus * acc_g[i] : acc_g[i];
                     acc_b[i] = ok ? alpha * cb + one_minus * acc_b[i] : acc_b[i];
@@ -96,7 +99,7 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
             }
             for (int g = 0; g < NG; g++) {
                 float sum = 0;
-                for (int32_t col = box[0]; col < box[1]; col++) sum += lane[g][col];
+                for (int32_t col = 0; col < TS; col++) sum += partial[g][col];
                 out[g] = sum;
             }
         }
