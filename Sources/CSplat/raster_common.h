@@ -21,21 +21,13 @@ static inline splat_tile_box splat_tile(const csplat_raster_input *in, int32_t t
     return b;
 }
 
-// The pixels of the tile (columns [c0, c1), rows [r0, r1), tile-relative) outside of which the
-// splat's alpha is certainly below alpha_min: the ellipse dᵀ K d <= 2 ln(o / alpha_min) has half
-// extents sqrt(2 ln(o / alpha_min) Σxx) and sqrt(... Σyy) with Σ = K⁻¹; a 0.01 px margin covers
-// rounding. Forward and backward use this same function so they visit the same pixels.
+// The pixels of the tile (columns [box[0], box[1]), rows [box[2], box[3]), tile-relative)
+// outside of which the splat's alpha is certainly below alpha_min (see csplat_blend_splat).
+// Forward and backward use this same function so they visit the same pixels.
 // Returns 0 when the box is empty.
-static inline int splat_pixel_box(const splat_tile_box *t, float mx, float my, const float *k,
-                                  float opacity, float alpha_min, int32_t box[4]) {
-    float ex = 1e30f, ey = 1e30f;
-    if (alpha_min > 0) {
-        if (!(opacity >= alpha_min)) return 0;
-        float det = k[0] * k[2] - k[1] * k[1];
-        float r2 = 2.0f * logf(opacity / alpha_min);
-        ex = sqrtf(fmaxf(r2 * k[2] / det, 0.0f)) + 0.01f;
-        ey = sqrtf(fmaxf(r2 * k[0] / det, 0.0f)) + 0.01f;
-    }
+static inline int splat_pixel_box(const splat_tile_box *t, const csplat_blend_splat *s, int32_t box[4]) {
+    const float mx = s->mean[0], my = s->mean[1], ex = s->extent[0], ey = s->extent[1];
+    if (!(ex >= 0 && ey >= 0)) return 0;
     // Pixel column c has its centre at c + 0.5.
     float lo_x = fmaxf(ceilf(mx - ex - 0.5f) - (float)t->x0, 0.0f);
     float hi_x = fminf(floorf(mx + ex - 0.5f) - (float)t->x0 + 1.0f, (float)t->w);

@@ -25,13 +25,12 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
         }
         int32_t remaining = tb.w * tb.h;
         for (uint32_t p = begin; p < end && remaining > 0; p++) {
-            uint32_t s = in->sorted_splats[p];
-            const float mx = in->means2d[2 * s], my = in->means2d[2 * s + 1];
-            const float *k = in->conics + 3 * s;
-            const float ka = k[0], kb = k[1], kc = k[2], op = in->opacities[s], z = in->depths[s];
-            const float r = in->colors[3 * s], g = in->colors[3 * s + 1], b = in->colors[3 * s + 2];
+            const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
             int32_t box[4];
-            if (!splat_pixel_box(&tb, mx, my, k, op, alpha_min, box)) continue;
+            if (!splat_pixel_box(&tb, sp, box)) continue;
+            const float mx = sp->mean[0], my = sp->mean[1];
+            const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
+            const float r = sp->color[0], g = sp->color[1], b = sp->color[2];
             int32_t stopped = 0;
             for (int32_t row = box[2]; row < box[3]; row++) {
                 const float dy = my - ((float)(tb.y0 + row) + 0.5f);

@@ -47,13 +47,12 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
         for (uint32_t p = max_last; p-- > begin;) {
             float *out = entry_grads + (size_t)p * NG;
             memset(out, 0, NG * sizeof(float));
-            uint32_t s = in->sorted_splats[p];
-            const float mx = in->means2d[2 * s], my = in->means2d[2 * s + 1];
-            const float *k = in->conics + 3 * s;
-            const float ka = k[0], kb = k[1], kc = k[2], op = in->opacities[s], z = in->depths[s];
-            const float cr = in->colors[3 * s], cg = in->colors[3 * s + 1], cb = in->colors[3 * s + 2];
+            const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
             int32_t box[4];
-            if (!splat_pixel_box(&tb, mx, my, k, op, alpha_min, box)) continue;
+            if (!splat_pixel_box(&tb, sp, box)) continue;
+            const float mx = sp->mean[0], my = sp->mean[1];
+            const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
+            const float cr = sp->color[0], cg = sp->color[1], cb = sp->color[2];
             // Per-column partial sums keep the pixel loop vectorisable and the sum order fixed.
             float partial[NG][TS];
             memset(partial, 0, sizeof partial);

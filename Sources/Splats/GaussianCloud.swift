@@ -39,8 +39,28 @@ public struct GaussianCloud: Equatable {
         return z
     }
 
-    /// Checks that every array has the size its count and degree ask for, and that values are finite.
+    /// Checks that every array has the size its count and degree ask for, that values are finite
+    /// and quaternions non-zero. (Rendering checks only the layout: non-finite parameters cull
+    /// the splat or give NaN colours, but never touch memory out of bounds.)
     public func validate() throws {
+        try validateLayout()
+        let fields: [(String, [Float])] = [("means", means), ("logScales", logScales), ("rotations", rotations),
+                                           ("opacityLogits", opacityLogits), ("sh", sh)]
+        for (name, values) in fields {
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw SplatsError.badCloud(field: name, reason: "value \(bad) is not finite")
+            }
+        }
+        for i in 0..<count {
+            let q = rotations[4 * i..<4 * i + 4]
+            if q.reduce(0, { $0 + $1 * $1 }) == 0 {
+                throw SplatsError.badCloud(field: "rotations", reason: "quaternion of splat \(i) is zero")
+            }
+        }
+    }
+
+    /// Checks that every array has the size its count and degree ask for.
+    public func validateLayout() throws {
         guard count >= 0, count < Int(Int32.max) else {
             throw SplatsError.badCloud(field: "count", reason: "\(count) is out of range")
         }
@@ -54,15 +74,6 @@ public struct GaussianCloud: Equatable {
         for (name, values, perSplat) in fields {
             guard values.count == perSplat * count else {
                 throw SplatsError.badCloud(field: name, reason: "holds \(values.count) floats, expected \(perSplat * count)")
-            }
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw SplatsError.badCloud(field: name, reason: "value \(bad) is not finite")
-            }
-        }
-        for i in 0..<count {
-            let q = rotations[4 * i..<4 * i + 4]
-            if q.reduce(0, { $0 + $1 * $1 }) == 0 {
-                throw SplatsError.badCloud(field: "rotations", reason: "quaternion of splat \(i) is zero")
             }
         }
     }

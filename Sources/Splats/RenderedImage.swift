@@ -17,6 +17,11 @@ public struct SplatGradients: Equatable {
     /// Per splat |dL/d 2D mean| in pixels for this view (0 for splats off screen): what adaptive
     /// density control accumulates over views.
     public var mean2dGradientNorms: [Float]
+
+    public init(parameters: GaussianCloud, mean2dGradientNorms: [Float]) {
+        self.parameters = parameters
+        self.mean2dGradientNorms = mean2dGradientNorms
+    }
 }
 
 /// The thresholds of alpha blending (defaults as in 3DGS).

@@ -18,7 +18,7 @@ public final class SplatRasterizer {
     private let colors = ScratchBuffer<Float>(), radii = ScratchBuffer<Int32>()
     private let tileRects = ScratchBuffer<Int32>(), tilesTouched = ScratchBuffer<UInt32>()
     private let clamped = ScratchBuffer<UInt8>(), offsets = ScratchBuffer<UInt32>()
-    private let splatGrads = ScratchBuffer<Float>()
+    private let splatGrads = ScratchBuffer<Float>(), blendSplats = ScratchBuffer<csplat_blend_splat>()
     // Per (tile, splat) entry.
     private let keys = ScratchBuffer<UInt64>(), keysTmp = ScratchBuffer<UInt64>()
     private let values = ScratchBuffer<UInt32>(), valuesTmp = ScratchBuffer<UInt32>()
@@ -52,7 +52,7 @@ public final class SplatRasterizer {
 
     /// Renders the cloud, evaluating SH up to `shDegree` (default: the cloud's stored degree).
     public func render(_ cloud: GaussianCloud, camera: SplatCamera, shDegree: Int? = nil) throws -> RenderedImage {
-        try cloud.validate()
+        try cloud.validateLayout()
         try camera.validate()
         let degree = shDegree ?? cloud.shDegree
         guard (0...cloud.shDegree).contains(degree) else {
@@ -69,9 +69,11 @@ public final class SplatRasterizer {
         var projected = projectedView()
         let threads = threadCount
 
+        let options = kernelBlendOptions
         withGaussians(cloud, degree: degree) { gaussians in
             forEachRange(n, threads: threads) { b, e in
                 csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
+                csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(b), Int32(e))
             }
         }
 
@@ -135,6 +137,17 @@ public final class SplatRasterizer {
     /// respect to the last render's colour (width × height × 3) and optionally its alpha and
     /// depth (width × height each).
     public func backward(dColor: [Float], dAlpha: [Float]? = nil, dDepth: [Float]? = nil) throws -> SplatGradients {
+        guard let cloud = last?.cloud else {
+            throw SplatsError.noForwardPass(reason: "call render before backward")
+        }
+        var gradients = SplatGradients(parameters: .zeros(like: cloud), mean2dGradientNorms: [])
+        try backward(dColor: dColor, dAlpha: dAlpha, dDepth: dDepth, into: &gradients)
+        return gradients
+    }
+
+    /// As `backward(dColor:dAlpha:dDepth:)`, writing into `gradients` and reusing its storage
+    /// when its layout already fits (what a training loop wants: no allocation per step).
+    public func backward(dColor: [Float], dAlpha: [Float]?, dDepth: [Float]?, into gradients: inout SplatGradients) throws {
         guard let (cloud, camera, degree, _) = last else {
             throw SplatsError.noForwardPass(reason: "call render before backward")
         }
@@ -167,8 +180,14 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.blendBackward = clock.lap()
-        var norms = [Float](repeating: 0, count: n)
-        norms.withUnsafeMutableBufferPointer { normPointer in
+        if gradients.parameters.count != n || gradients.parameters.shDegree != cloud.shDegree {
+            gradients.parameters = .zeros(like: cloud)
+        }
+        if gradients.mean2dGradientNorms.count != n {
+            gradients.mean2dGradientNorms = [Float](repeating: 0, count: n)
+        }
+        gradients.mean2dGradientNorms.withUnsafeMutableBufferPointer { normPointer in
+            for i in normPointer.indices { normPointer[i] = 0 }
             forEachRange(n, threads: threads) { b, e in
                 csplat_gather_gradients(offsets.pointer, entryPositions.pointer, entryGrads.pointer,
                                         splatGrads.pointer, normPointer.baseAddress, nil, Int32(b), Int32(e))
@@ -176,15 +195,14 @@ public final class SplatRasterizer {
         }
 
         stageSeconds.gather = clock.lap()
-        var grads = GaussianCloud.zeros(like: cloud)
         var cam = camera.kernelCamera
         var projected = projectedView()
         withGaussians(cloud, degree: degree) { gaussians in
-            grads.means.withUnsafeMutableBufferPointer { gm in
-                grads.logScales.withUnsafeMutableBufferPointer { gs in
-                    grads.rotations.withUnsafeMutableBufferPointer { gr in
-                        grads.opacityLogits.withUnsafeMutableBufferPointer { go in
-                            grads.sh.withUnsafeMutableBufferPointer { gh in
+            gradients.parameters.means.withUnsafeMutableBufferPointer { gm in
+                gradients.parameters.logScales.withUnsafeMutableBufferPointer { gs in
+                    gradients.parameters.rotations.withUnsafeMutableBufferPointer { gr in
+                        gradients.parameters.opacityLogits.withUnsafeMutableBufferPointer { go in
+                            gradients.parameters.sh.withUnsafeMutableBufferPointer { gh in
                                 var out = csplat_gaussian_grads(means: gm.baseAddress, log_scales: gs.baseAddress,
                                                                 rotations: gr.baseAddress, opacity_logits: go.baseAddress,
                                                                 sh: gh.baseAddress)
@@ -199,7 +217,6 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.projectBackward = clock.lap()
-        return SplatGradients(parameters: grads, mean2dGradientNorms: norms)
     }
 
     // MARK: - Plumbing
@@ -216,6 +233,12 @@ public final class SplatRasterizer {
         clamped.reserve(3 * n)
         offsets.reserve(n + 1)
         splatGrads.reserve(n * Int(CSPLAT_GRAD_STRIDE))
+        blendSplats.reserve(n)
+    }
+
+    private var kernelBlendOptions: csplat_blend_options {
+        csplat_blend_options(alpha_min: blendOptions.alphaMin, alpha_max: blendOptions.alphaMax,
+                             transmittance_min: blendOptions.transmittanceMin)
     }
 
     private func projectedView() -> csplat_projected {
@@ -226,12 +249,9 @@ public final class SplatRasterizer {
     }
 
     private func withRasterInput(_ camera: SplatCamera, _ body: (UnsafePointer<csplat_raster_input>) -> Void) {
-        let options = csplat_blend_options(alpha_min: blendOptions.alphaMin, alpha_max: blendOptions.alphaMax,
-                                           transmittance_min: blendOptions.transmittanceMin)
+        let options = kernelBlendOptions
         withOptionalPointer(background) { bg in
-            var input = csplat_raster_input(means2d: means2d.pointer, conics: conics.pointer,
-                                            opacities: opacities.pointer, colors: colors.pointer,
-                                            depths: depths.pointer, sorted_splats: sortedSplats.pointer,
+            var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: sortedSplats.pointer,
                                             tile_ranges: tileRanges.pointer, width: Int32(camera.width),
                                             height: Int32(camera.height), background: bg, options: options)
             body(&input)

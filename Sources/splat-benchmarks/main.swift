@@ -49,10 +49,11 @@ let rasterizer = SplatRasterizer(threadCount: threads)
 var total = StageSeconds()
 var best = Double.infinity, bestBlend = Double.infinity
 var checksum: Float = 0
+var grads = SplatGradients(parameters: .zeros(like: cloud), mean2dGradientNorms: [])
 for iteration in 0...iterations { // iteration 0 warms the buffers up and is not counted
     let start = DispatchTime.now().uptimeNanoseconds
     let image = try rasterizer.render(cloud, camera: camera)
-    let grads = try rasterizer.backward(dColor: dColor)
+    try rasterizer.backward(dColor: dColor, dAlpha: nil, dDepth: nil, into: &grads)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     checksum += image.color[image.color.count / 2] + grads.parameters.means[0]
     guard iteration > 0 else { continue }

@@ -5,14 +5,32 @@
 
 #include "csplat_types.h"
 
+// What the blend loops read of one splat, packed into one 48-byte record so that each entry
+// costs one cache line (csplat_prepare_blend writes them from csplat_projected).
 typedef struct {
-    // Projected splats (csplat_projected).
-    const float *means2d, *conics, *opacities, *colors, *depths;
+    float mean[2];   // pixels
+    float conic[3];  // (a, b, c)
+    float opacity;
+    float color[3];
+    float depth;
+    // Half extents in pixels of the ellipse outside which alpha < alpha_min (a 0.01 px margin
+    // covers rounding); negative when the splat can never reach alpha_min.
+    float extent[2];
+} csplat_blend_splat;
+
+// Packs splats [begin, end) for blending. The extents: alpha = o exp(-½ dᵀ K d) >= alpha_min
+// inside dᵀ K d <= 2 ln(o / alpha_min), whose half extents are sqrt(2 ln(o / alpha_min) Σxx) and
+// sqrt(... Σyy) with Σ = K⁻¹ (unbounded when alpha_min <= 0).
+void csplat_prepare_blend(const csplat_projected *projected, csplat_blend_options options,
+                          csplat_blend_splat *out, int32_t begin, int32_t end);
+
+typedef struct {
+    const csplat_blend_splat *splats; // per splat (csplat_prepare_blend)
     const uint32_t *sorted_splats; // per entry, the splat, sorted by tile then depth
     const uint32_t *tile_ranges;   // per tile [begin, end) into the sorted entries
     int32_t width, height;
     const float *background;       // 3 floats, or NULL for black
-    csplat_blend_options options;
+    csplat_blend_options options;  // the same as given to csplat_prepare_blend
 } csplat_raster_input;
 
 typedef struct {
