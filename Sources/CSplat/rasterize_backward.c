@@ -21,12 +21,12 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
         splat_tile_box tb = splat_tile(in, tile);
         uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
         // Per pixel: upstream gradients, transmittance walked backwards, accumulated colour/depth.
-        float gr[TP], gg[TP], gb[TP], gz[TP], galpha[TP], t_final[TP], trans[TP];
+        float gr[TP], gg[TP], gb[TP], gz[TP], g_final[TP], trans[TP];
         float acc_r[TP], acc_g[TP], acc_b[TP], acc_z[TP];
         uint32_t last[TP];
         uint32_t max_last = begin;
         for (int i = 0; i < TP; i++) {
-            gr[i] = gg[i] = gb[i] = gz[i] = galpha[i] = 0; t_final[i] = trans[i] = 1;
+            gr[i] = gg[i] = gb[i] = gz[i] = g_final[i] = 0; trans[i] = 1;
             acc_r[i] = acc_g[i] = acc_b[i] = acc_z[i] = 0; last[i] = begin;
         }
         for (int32_t row = 0; row < tb.h; row++)
@@ -35,10 +35,10 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                 const size_t o = (size_t)(tb.y0 + row) * in->width + (size_t)(tb.x0 + col);
                 gr[i] = d_color[3 * o]; gg[i] = d_color[3 * o + 1]; gb[i] = d_color[3 * o + 2];
                 gz[i] = d_depth ? d_depth[o] : 0.0f;
-                t_final[i] = trans[i] = fw->final_transmittance[o];
+                trans[i] = fw->final_transmittance[o];
                 // Background and alpha output both depend on T_final only.
                 float d_a = d_alpha ? d_alpha[o] : 0.0f;
-                galpha[i] = d_a - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i]);
+                g_final[i] = (d_a - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
                 last[i] = fw->last_entries[o];
                 if (last[i] > max_last) max_last = last[i];
             }
@@ -71,11 +71,12 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                     const float alpha = fminf(alpha_max, raw);
                     const int32_t ok = (p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
                     const float one_minus = 1.0f - alpha;
-                    const float before = trans[i] / one_minus;
+                    const float inv = 1.0f / one_minus;
+                    const float before = trans[i] * inv;
                     const float w = alpha * before;
                     const float d_alpha_k = before * ((cr - acc_r[i]) * gr[i] + (cg - acc_g[i]) * gg[i] +
                                                       (cb - acc_b[i]) * gb[i] + (z - acc_z[i]) * gz[i]) +
-                                            galpha[i] * t_final[i] / one_minus;
+                                            g_final[i] * inv;
                     const float live = ok ? 1.0f : 0.0f;
                     const float unclamped = (ok && raw < alpha_max) ? 1.0f : 0.0f;
                     const float d_power = unclamped * alpha * d_alpha_k;

@@ -62,7 +62,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "background", reason: "needs 3 finite floats")
         }
         last = nil
-        var clock = StageClock()
+        var clock = StageClock(threadTime: threadCount == 1)
         let n = cloud.count, pixels = camera.width * camera.height
         reserveSplatBuffers(n)
         var cam = camera.kernelCamera
@@ -162,7 +162,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "dDepth", reason: "holds \(d.count) floats, expected \(pixels)")
         }
         let threads = threadCount
-        var clock = StageClock()
+        var clock = StageClock(threadTime: threadCount == 1)
         let tileCount = Int(csplat_tiles_x(Int32(camera.width)) * csplat_tiles_y(Int32(camera.height)))
         withRasterInput(camera) { input in
             var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
@@ -283,7 +283,9 @@ func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -
     return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-/// Wall-clock seconds of the rasterizer's stages.
+/// Seconds of the rasterizer's stages: wall-clock time, or with one thread the CPU time of the
+/// calling thread (which then runs every kernel), so that other load on the machine does not
+/// count.
 public struct StageSeconds: Equatable {
     public var project = 0.0, sort = 0.0, blend = 0.0
     public var blendBackward = 0.0, gather = 0.0, projectBackward = 0.0
@@ -297,10 +299,24 @@ public struct StageSeconds: Equatable {
 }
 
 struct StageClock {
-    private var start = DispatchTime.now().uptimeNanoseconds
+    private let threadTime: Bool
+    private var start: Double
+
+    init(threadTime: Bool) {
+        self.threadTime = threadTime
+        start = 0
+        start = now()
+    }
+
+    private func now() -> Double {
+        var t = timespec()
+        clock_gettime(threadTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     mutating func lap() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { start = now }
-        return Double(now - start) / 1e9
+        let t = now()
+        defer { start = t }
+        return t - start
     }
 }
