@@ -24,11 +24,12 @@ static int32_t tile_floor(float v, int32_t tiles) {
 void csplat_project(const csplat_gaussians *g, const csplat_camera *c,
                     const csplat_projected *o, int32_t begin, int32_t end) {
     int32_t tiles_x = csplat_tiles_x(c->width), tiles_y = csplat_tiles_y(c->height);
+    const splat_camera_constants k = splat_camera_setup(c);
     for (int32_t i = begin; i < end; i++) {
         splat_projection sp;
         splat_camera_point(c, g->means + 3 * i, sp.p);
         if (!(sp.p[2] > c->near_plane)) { cull(o, i); continue; }
-        splat_project_covariance(c, g->log_scales + 3 * i, g->rotations + 4 * i, &sp);
+        splat_project_covariance(c, &k, g->log_scales + 3 * i, g->rotations + 4 * i, &sp);
         float a = sp.cov2d[0], b = sp.cov2d[1], cc = sp.cov2d[2];
         float det = a * cc - b * b;
         if (!(det > 0)) { cull(o, i); continue; }
@@ -50,7 +51,7 @@ void csplat_project(const csplat_gaussians *g, const csplat_camera *c,
         o->opacities[i] = 1.0f / (1.0f + expf(-g->opacity_logits[i]));
 
         float dir[3], basis[CSPLAT_MAX_SH_COEFFS];
-        splat_view_direction(c, g->means + 3 * i, dir);
+        splat_view_direction(&k, g->means + 3 * i, dir);
         splat_sh_basis(g->sh_degree, dir[0], dir[1], dir[2], basis);
         int32_t coeffs = (g->sh_degree + 1) * (g->sh_degree + 1);
         const float *sh = g->sh + (size_t)i * g->sh_stride * 3;

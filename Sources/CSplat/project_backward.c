@@ -13,12 +13,12 @@ static void zero_splat(const csplat_gaussians *g, const csplat_gaussian_grads *o
 }
 
 // SH colour: gradients of the coefficients, and of the mean through the view direction.
-static void color_backward(const csplat_gaussians *g, const csplat_camera *c, const csplat_projected *pr,
+static void color_backward(const csplat_gaussians *g, const splat_camera_constants *k, const csplat_projected *pr,
                            int32_t i, const float *grad, const csplat_gaussian_grads *o, float dmean[3]) {
     float dcol[3];
     for (int ch = 0; ch < 3; ch++) dcol[ch] = pr->clamped[3 * i + ch] ? 0.0f : grad[CSPLAT_GRAD_COLOR_R + ch];
     float dir[3], basis[CSPLAT_MAX_SH_COEFFS];
-    float len = splat_view_direction(c, g->means + 3 * i, dir);
+    float len = splat_view_direction(k, g->means + 3 * i, dir);
     int deg = g->sh_degree;
     splat_sh_basis(deg, dir[0], dir[1], dir[2], basis);
     int32_t coeffs = (deg + 1) * (deg + 1);
@@ -63,17 +63,18 @@ static void rotation_backward(const float *q, const float dr[9], float *dq) {
 void csplat_project_backward(const csplat_gaussians *g, const csplat_camera *c,
                              const csplat_projected *pr, const float *splat_grads,
                              const csplat_gaussian_grads *o, int32_t begin, int32_t end) {
+    const splat_camera_constants k = splat_camera_setup(c);
     for (int32_t i = begin; i < end; i++) {
         if (pr->radii[i] == 0) { zero_splat(g, o, i); continue; }
         const float *grad = splat_grads + (size_t)i * CSPLAT_GRAD_STRIDE;
         splat_projection sp;
         splat_camera_point(c, g->means + 3 * i, sp.p);
-        splat_project_covariance(c, g->log_scales + 3 * i, g->rotations + 4 * i, &sp);
+        splat_project_covariance(c, &k, g->log_scales + 3 * i, g->rotations + 4 * i, &sp);
         float x = sp.p[0], y = sp.p[1], z = sp.p[2];
         float dmean[3] = {0, 0, 0};
         float dp[3] = {0, 0, 0}; // dL/d(camera-space mean)
 
-        color_backward(g, c, pr, i, grad, o, dmean);
+        color_backward(g, &k, pr, i, grad, o, dmean);
         float op = pr->opacities[i];
         o->opacity_logits[i] = grad[CSPLAT_GRAD_OPACITY] * op * (1 - op);
 

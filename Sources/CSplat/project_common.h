@@ -5,6 +5,19 @@
 
 #include "splat_math.h"
 
+// What depends on the camera only, computed once per kernel call.
+typedef struct {
+    float limits[4];  // splat_view_limits
+    float center[3];  // camera centre in the world
+} splat_camera_constants;
+
+static inline splat_camera_constants splat_camera_setup(const csplat_camera *c) {
+    splat_camera_constants k;
+    splat_view_limits(c, k.limits);
+    splat_camera_center(c, k.center);
+    return k;
+}
+
 typedef struct {
     float p[3];       // camera-space mean
     float rq[9];      // rotation of the normalised quaternion, row-major
@@ -22,8 +35,8 @@ static inline void splat_camera_point(const csplat_camera *c, const float *m, fl
     for (int i = 0; i < 3; i++) p[i] = r[3 * i] * m[0] + r[3 * i + 1] * m[1] + r[3 * i + 2] * m[2] + t[i];
 }
 
-static inline void splat_project_covariance(const csplat_camera *c, const float *log_scale,
-                                            const float *quat, splat_projection *sp) {
+static inline void splat_project_covariance(const csplat_camera *c, const splat_camera_constants *k,
+                                            const float *log_scale, const float *quat, splat_projection *sp) {
     splat_quat_to_rotation(quat, sp->rq);
     for (int j = 0; j < 3; j++) sp->s[j] = expf(log_scale[j]);
     float m[9]; // M = R S
@@ -33,8 +46,7 @@ static inline void splat_project_covariance(const csplat_camera *c, const float 
         for (int j = 0; j < 3; j++)
             sp->sigma[3 * i + j] = m[3 * i] * m[3 * j] + m[3 * i + 1] * m[3 * j + 1] + m[3 * i + 2] * m[3 * j + 2];
 
-    float lim[4];
-    splat_view_limits(c, lim);
+    const float *lim = k->limits;
     float z = sp->p[2];
     float rx = sp->p[0] / z, ry = sp->p[1] / z;
     sp->clamp_x = rx < lim[0] || rx > lim[1];
@@ -58,9 +70,8 @@ static inline void splat_project_covariance(const csplat_camera *c, const float 
 }
 
 // Unit view direction from the camera centre to the mean, and the length before normalising.
-static inline float splat_view_direction(const csplat_camera *c, const float *mean, float d[3]) {
-    float o[3];
-    splat_camera_center(c, o);
+static inline float splat_view_direction(const splat_camera_constants *k, const float *mean, float d[3]) {
+    const float *o = k->center;
     d[0] = mean[0] - o[0]; d[1] = mean[1] - o[1]; d[2] = mean[2] - o[2];
     float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
     float inv = len > 0 ? 1.0f / len : 0.0f;
