@@ -46,9 +46,8 @@ void csplat_resolve_entries(const uint32_t *sorted_values, const uint32_t *entry
     }
 }
 
-void csplat_tile_ranges(const uint64_t *keys, uint32_t n, uint32_t *ranges, int32_t tile_count) {
-    memset(ranges, 0, (size_t)tile_count * 2 * sizeof(uint32_t));
-    for (uint32_t p = 0; p < n; p++) {
+void csplat_tile_ranges(const uint64_t *keys, uint32_t n, uint32_t *ranges, uint32_t begin, uint32_t end) {
+    for (uint32_t p = begin; p < end; p++) {
         uint32_t tile = (uint32_t)(keys[p] >> 32);
         if (p == 0 || (uint32_t)(keys[p - 1] >> 32) != tile) ranges[2 * tile] = p;
         if (p + 1 == n || (uint32_t)(keys[p + 1] >> 32) != tile) ranges[2 * tile + 1] = p + 1;

@@ -94,16 +94,20 @@ public final class SplatRasterizer {
             csplat_emit_keys(&projected, offsets.pointer, tilesX, keys.pointer, values.pointer,
                              entrySplats.pointer, Int32(b), Int32(e))
         }
-        let inTmp = csplat_radix_sort(keys.pointer, values.pointer, keysTmp.pointer, valuesTmp.pointer,
-                                      UInt32(entries), csplat_key_bits(Int32(tileCount)))
-        let sortedKeys = inTmp != 0 ? keysTmp.pointer : keys.pointer
-        let sortedValues = inTmp != 0 ? valuesTmp.pointer : values.pointer
+        let inTmp = parallelRadixSort(keys: keys.pointer, values: values.pointer, keysTmp: keysTmp.pointer,
+                                      valuesTmp: valuesTmp.pointer, count: entries,
+                                      keyBits: csplat_key_bits(Int32(tileCount)), threads: threads)
+        let sortedKeys = inTmp ? keysTmp.pointer : keys.pointer
+        let sortedValues = inTmp ? valuesTmp.pointer : values.pointer
         forEachRange(entries, threads: threads) { b, e in
             csplat_resolve_entries(sortedValues, entrySplats.pointer, sortedSplats.pointer,
                                    entryPositions.pointer, UInt32(b), UInt32(e))
         }
         tileRanges.reserve(2 * tileCount)
-        csplat_tile_ranges(sortedKeys, UInt32(entries), tileRanges.pointer, Int32(tileCount))
+        tileRanges.pointer.initialize(repeating: 0, count: 2 * tileCount)
+        forEachRange(entries, threads: threads) { b, e in
+            csplat_tile_ranges(sortedKeys, UInt32(entries), tileRanges.pointer, UInt32(b), UInt32(e))
+        }
 
         stageSeconds.sort = clock.lap()
         // Blend.

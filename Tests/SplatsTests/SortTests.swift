@@ -68,8 +68,9 @@ final class SortTests: XCTestCase {
         let sortedKeys = inTmp != 0 ? keysTmp : keys, sortedValues = inTmp != 0 ? valuesTmp : values
         var sortedSplats = [UInt32](repeating: 0, count: total), positions = sortedSplats
         csplat_resolve_entries(sortedValues, entrySplats, &sortedSplats, &positions, 0, UInt32(total))
-        var ranges = [UInt32](repeating: 7, count: 2 * tileCount)
-        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, Int32(tileCount))
+        var ranges = [UInt32](repeating: 0, count: 2 * tileCount)
+        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, 0, 500)
+        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, 500, UInt32(total))
 
         for tile in 0..<tileCount {
             let tx = Int32(tile) % tilesX, ty = Int32(tile) / tilesX
@@ -82,5 +83,28 @@ final class SortTests: XCTestCase {
         // Entry positions invert the sort.
         for j in 0..<total { XCTAssertEqual(Int(sortedValues[Int(positions[j])]), j) }
         XCTAssertGreaterThan(total, n, "splats span several tiles")
+    }
+}
+
+/// The sort split over cores equals the single-threaded kernel exactly.
+final class ParallelSortTests: XCTestCase {
+    func testParallelRadixSortEqualsSerial() {
+        var rng = SeededGenerator(seed: 12)
+        let n = 100_003
+        let keys = (0..<n).map { _ in (UInt64.random(in: 0..<300, using: &rng) << 32) | UInt64(UInt32.random(in: 0..<5000, using: &rng)) }
+        let values = (0..<UInt32(n)).map { $0 }
+        var k1 = keys, v1 = values, kt1 = keys, vt1 = values
+        let serialTmp = csplat_radix_sort(&k1, &v1, &kt1, &vt1, UInt32(n), 41) != 0
+        var k2 = keys, v2 = values, kt2 = keys, vt2 = values
+        let parallelTmp = k2.withUnsafeMutableBufferPointer { k in v2.withUnsafeMutableBufferPointer { v in
+            kt2.withUnsafeMutableBufferPointer { kt in vt2.withUnsafeMutableBufferPointer { vt in
+                parallelRadixSort(keys: k.baseAddress!, values: v.baseAddress!, keysTmp: kt.baseAddress!,
+                                  valuesTmp: vt.baseAddress!, count: n, keyBits: 41, threads: 2)
+            } }
+        } }
+        XCTAssertEqual(serialTmp ? kt1 : k1, parallelTmp ? kt2 : k2)
+        XCTAssertEqual(serialTmp ? vt1 : v1, parallelTmp ? vt2 : v2)
+        let sorted = parallelTmp ? kt2 : k2
+        XCTAssertTrue(zip(sorted, sorted.dropFirst()).allSatisfy { $0 <= $1 })
     }
 }

@@ -27,14 +27,25 @@ int32_t csplat_key_bits(int32_t tile_count);
 int32_t csplat_radix_sort(uint64_t *keys, uint32_t *values, uint64_t *keys_tmp, uint32_t *values_tmp,
                           uint32_t n, int32_t key_bits);
 
+// The two halves of one pass of csplat_radix_sort over digit `digit` (bits 8 digit ... 8 digit + 7),
+// for running a pass on several cores: count every chunk of the input, turn the counts into
+// start positions (bucket by bucket, chunk by chunk within a bucket), then scatter every chunk.
+// counts / starts hold 256 entries; csplat_radix_scatter advances starts as it writes.
+void csplat_radix_count(const uint64_t *keys, uint32_t begin, uint32_t end, int32_t digit, uint32_t *counts);
+void csplat_radix_scatter(const uint64_t *keys, const uint32_t *values, uint64_t *keys_out,
+                          uint32_t *values_out, uint32_t begin, uint32_t end, int32_t digit,
+                          uint32_t *starts);
+
 // For sorted entries [begin, end): sorted_splats[p] = entry_splats[sorted_values[p]] and
 // entry_positions[sorted_values[p]] = p (where each emitted entry ended up).
 void csplat_resolve_entries(const uint32_t *sorted_values, const uint32_t *entry_splats,
                             uint32_t *sorted_splats, uint32_t *entry_positions,
                             uint32_t begin, uint32_t end);
 
-// Tile ranges from the sorted keys: ranges[2 t], ranges[2 t + 1] = first and one past the last
-// entry of tile t. Sets every tile (empty tiles get [0, 0)); runs over all n entries.
-void csplat_tile_ranges(const uint64_t *sorted_keys, uint32_t n, uint32_t *ranges, int32_t tile_count);
+// Tile ranges from the n sorted keys: ranges[2 t], ranges[2 t + 1] = first and one past the last
+// entry of tile t, written by the call whose entry range [begin, end) holds that boundary. The
+// caller zeroes ranges first (tiles without entries keep [0, 0)).
+void csplat_tile_ranges(const uint64_t *sorted_keys, uint32_t n, uint32_t *ranges,
+                        uint32_t begin, uint32_t end);
 
 #endif
