@@ -69,8 +69,8 @@ final class SortTests: XCTestCase {
         var sortedSplats = [UInt32](repeating: 0, count: total), positions = sortedSplats
         csplat_resolve_entries(sortedValues, entrySplats, &sortedSplats, &positions, 0, UInt32(total))
         var ranges = [UInt32](repeating: 0, count: 2 * tileCount)
-        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, 0, 500)
-        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, 500, UInt32(total))
+        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, 0, UInt32(total / 3))
+        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, UInt32(total / 3), UInt32(total))
 
         for tile in 0..<tileCount {
             let tx = Int32(tile) % tilesX, ty = Int32(tile) / tilesX
