@@ -55,11 +55,12 @@ void csplat_project(const csplat_gaussians *g, const csplat_camera *c,
         splat_sh_basis(g->sh_degree, dir[0], dir[1], dir[2], basis);
         int32_t coeffs = (g->sh_degree + 1) * (g->sh_degree + 1);
         const float *sh = g->sh + (size_t)i * g->sh_stride * 3;
+        float col[3] = {0.5f, 0.5f, 0.5f};
+        for (int32_t k = 0; k < coeffs; k++)
+            for (int ch = 0; ch < 3; ch++) col[ch] += basis[k] * sh[3 * k + ch];
         for (int ch = 0; ch < 3; ch++) {
-            float col = 0.5f;
-            for (int32_t k = 0; k < coeffs; k++) col += basis[k] * sh[3 * k + ch];
-            o->clamped[3 * i + ch] = col < 0;
-            o->colors[3 * i + ch] = col < 0 ? 0 : col;
+            o->clamped[3 * i + ch] = col[ch] < 0;
+            o->colors[3 * i + ch] = col[ch] < 0 ? 0 : col[ch];
         }
     }
 }

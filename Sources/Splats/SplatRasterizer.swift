@@ -31,8 +31,9 @@ public final class SplatRasterizer {
     /// Seconds spent in each stage by the last render and backward (for benchmarks).
     public private(set) var stageSeconds = StageSeconds()
 
-    /// What the last render saw, for its backward.
-    private var last: (cloud: GaussianCloud, camera: SplatCamera, degree: Int, entries: Int)?
+    /// What the last render saw. The cloud is kept only until its backward: holding on to its
+    /// arrays longer would make the optimiser's in-place update copy them.
+    private var last: (cloud: GaussianCloud?, camera: SplatCamera, degree: Int, count: Int, entries: Int)?
 
     public init(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 blendOptions: BlendOptions = BlendOptions(), background: [Float]? = nil) {
@@ -43,7 +44,7 @@ public final class SplatRasterizer {
 
     /// Splat radii in pixels of the last render (0 = culled): the screen size used by pruning.
     public var lastRadii: [Int32] {
-        guard let n = last?.cloud.count else { return [] }
+        guard let n = last?.count else { return [] }
         return Array(UnsafeBufferPointer(start: radii.pointer, count: n))
     }
 
@@ -133,16 +134,16 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.blend = clock.lap()
-        last = (cloud, camera, degree, entries)
+        last = (cloud, camera, degree, n, entries)
         return image
     }
 
     /// Gradients of a loss with respect to every splat parameter, given the loss gradients with
     /// respect to the last render's colour (width × height × 3) and optionally its alpha and
-    /// depth (width × height each).
+    /// depth (width × height each). One backward per render.
     public func backward(dColor: [Float], dAlpha: [Float]? = nil, dDepth: [Float]? = nil) throws -> SplatGradients {
         guard let cloud = last?.cloud else {
-            throw SplatsError.noForwardPass(reason: "call render before backward")
+            throw SplatsError.noForwardPass(reason: "call render before each backward")
         }
         var gradients = SplatGradients(parameters: .zeros(like: cloud), mean2dGradientNorms: [])
         try backward(dColor: dColor, dAlpha: dAlpha, dDepth: dDepth, into: &gradients)
@@ -152,8 +153,8 @@ public final class SplatRasterizer {
     /// As `backward(dColor:dAlpha:dDepth:)`, writing into `gradients` and reusing its storage
     /// when its layout already fits (what a training loop wants: no allocation per step).
     public func backward(dColor: [Float], dAlpha: [Float]?, dDepth: [Float]?, into gradients: inout SplatGradients) throws {
-        guard let (cloud, camera, degree, _) = last else {
-            throw SplatsError.noForwardPass(reason: "call render before backward")
+        guard let (lastCloud, camera, degree, _, _) = last, let cloud = lastCloud else {
+            throw SplatsError.noForwardPass(reason: "call render before each backward")
         }
         let n = cloud.count, pixels = camera.width * camera.height
         guard dColor.count == 3 * pixels else {
@@ -221,6 +222,7 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.projectBackward = clock.lap()
+        last?.cloud = nil
     }
 
     // MARK: - Plumbing

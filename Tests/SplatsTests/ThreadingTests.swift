@@ -22,3 +22,20 @@ final class ThreadingTests: XCTestCase {
         XCTAssertTrue(results[0].1.parameters.means.contains { $0 != 0 })
     }
 }
+
+/// The rasterizer lets go of the cloud after the backward, so updating it in place does not copy.
+final class OwnershipTests: XCTestCase {
+    func testBackwardReleasesTheCloud() throws {
+        var rng = SeededGenerator(seed: 32)
+        let camera = TestScene.camera(width: 32, height: 32, focal: 30, rng: &rng)
+        var cloud = TestScene.cloud(count: 20, shDegree: 1, camera: camera, pixelSigma: 1...3, rng: &rng)
+        let rasterizer = SplatRasterizer(threadCount: 1)
+        _ = try rasterizer.render(cloud, camera: camera)
+        _ = try rasterizer.backward(dColor: [Float](repeating: 1, count: 3 * 32 * 32))
+        XCTAssertThrowsError(try rasterizer.backward(dColor: [Float](repeating: 1, count: 3 * 32 * 32)))
+        XCTAssertEqual(rasterizer.lastRadii.count, 20)
+        let before = cloud.means.withUnsafeBufferPointer { $0.baseAddress }
+        cloud.means[0] += 1
+        XCTAssertEqual(cloud.means.withUnsafeBufferPointer { $0.baseAddress }, before, "no copy on write")
+    }
+}
