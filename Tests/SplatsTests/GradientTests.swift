@@ -16,15 +16,19 @@ final class GradientTests: XCTestCase {
         var compared = 0, atDiscontinuity = 0
         var failures: [String] = []
         var worst: [String: Double] = [:]
+        var projected: ProjectedSplats?
+        var camera: SplatCamera?
+        var cloud: GaussianCloud?
     }
 
     private func check(seed: UInt64, count: Int, opacity: ClosedRange<Float>, options: BlendOptions,
-                       background: [Float]?) throws -> Check {
+                       background: [Float]?, edit: (inout GaussianCloud, SplatCamera) -> Void = { _, _ in }) throws -> Check {
         var rng = SeededGenerator(seed: seed)
         let width = 32, height = 32
         let camera = TestScene.camera(width: width, height: height, focal: 30, rng: &rng)
-        let cloud = TestScene.cloud(count: count, shDegree: 3, camera: camera, pixelSigma: 1.5...4,
+        var cloud = TestScene.cloud(count: count, shDegree: 3, camera: camera, pixelSigma: 1.5...4,
                                     opacity: opacity, rng: &rng)
+        edit(&cloud, camera)
         let pixels = width * height
         let wc = (0..<3 * pixels).map { _ in rng.uniform(-1, 1) }
         let wa = (0..<pixels).map { _ in rng.uniform(-1, 1) }
@@ -47,6 +51,9 @@ final class GradientTests: XCTestCase {
         let base = ReferencePipeline.Parameters(cloud)
         let baseSignature = loss(base).1
         var result = Check()
+        result.projected = ProjectedSplats(cloud: cloud, camera: camera)
+        result.camera = camera
+        result.cloud = cloud
         let groups: [(String, WritableKeyPath<ReferencePipeline.Parameters, [Double]>, [Float])] = [
             ("means", \.means, grads.means), ("logScales", \.logScales, grads.logScales),
             ("rotations", \.rotations, grads.rotations), ("opacityLogits", \.opacityLogits, grads.opacityLogits),
@@ -109,6 +116,34 @@ final class GradientTests: XCTestCase {
         let smooth = BlendOptions(alphaMin: 0, alphaMax: 0.99, transmittanceMin: 0)
         let c = try check(seed: 23, count: 10, opacity: 0.2...0.8, options: smooth, background: [1, 1, 1])
         assertGood(c)
+    }
+
+    /// Splats centred beyond the widened view (the EWA Jacobian is clamped there) whose
+    /// footprints reach into the image, and colour channels clamped at 0.
+    func testGradientsAtViewEdgeAndColourClamp() throws {
+        let c = try check(seed: 25, count: 10, opacity: 0.2...0.8, options: BlendOptions(), background: nil) { cloud, camera in
+            let r = camera.rotation, t = camera.translation
+            // Camera-space centres at x/z = 0.8 and y/z = -0.75 (the widened limits are about ±0.7).
+            for (i, p) in [[0.8 * 4, 0.1, 4], [0.2, -0.75 * 3.5, 3.5]].enumerated() {
+                let q = [Float(p[0]) - t[0], Float(p[1]) - t[1], Float(p[2]) - t[2]]
+                for k in 0..<3 { cloud.means[3 * i + k] = r[k] * q[0] + r[3 + k] * q[1] + r[6 + k] * q[2] }
+                for k in 0..<3 { cloud.logScales[3 * i + k] = log(0.7 + 0.1 * Float(k)) }
+                cloud.opacityLogits[i] = 2
+            }
+            cloud.sh[3 * 16 * 2] = -4 // splat 2: red DC far negative, so red is clamped at 0
+            cloud.sh[3 * 16 * 3 + 2] = -4 // splat 3: blue
+        }
+        assertGood(c)
+        let p = try XCTUnwrap(c.projected), camera = try XCTUnwrap(c.camera), cloud = try XCTUnwrap(c.cloud)
+        for i in 0..<2 {
+            XCTAssertGreaterThan(p.radii[i], 0, "edge splat \(i) reaches the image")
+            let m = Array(cloud.means[3 * i..<3 * i + 3]), r = camera.rotation, t = camera.translation
+            let x = r[0] * m[0] + r[1] * m[1] + r[2] * m[2] + t[0], y = r[3] * m[0] + r[4] * m[1] + r[5] * m[2] + t[1]
+            let z = r[6] * m[0] + r[7] * m[1] + r[8] * m[2] + t[2]
+            XCTAssertGreaterThan(max(abs(x / z), abs(y / z)), 0.72, "edge splat \(i) lies beyond the widened view")
+        }
+        XCTAssertEqual(p.clamped[6], 1)
+        XCTAssertEqual(p.clamped[11], 1)
     }
 
     /// The per-view |dL/d 2D mean| that density control accumulates: finite differences of the
