@@ -23,6 +23,14 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
             int inside = (i % CSPLAT_TILE_SIZE) < tb.w && (i / CSPLAT_TILE_SIZE) < tb.h;
             trans[i] = 1; cr[i] = cg[i] = cb[i] = dep[i] = 0; live[i] = inside; last[i] = begin;
         }
+        // Live pixels per group of columns in each row: groups with none left are skipped.
+        int32_t group_live[CSPLAT_TILE_SIZE][CSPLAT_TILE_SIZE / SPLAT_LANES];
+        for (int32_t row = 0; row < CSPLAT_TILE_SIZE; row++)
+            for (int32_t group = 0; group < CSPLAT_TILE_SIZE / SPLAT_LANES; group++) {
+                int32_t n = 0;
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) n += live[row * CSPLAT_TILE_SIZE + group * SPLAT_LANES + lane];
+                group_live[row][group] = n;
+            }
         int32_t remaining = tb.w * tb.h;
         for (uint32_t p = begin; p < end && remaining > 0; p++) {
             const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
@@ -37,7 +45,9 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                 const int32_t base = row * CSPLAT_TILE_SIZE;
                 // Whole groups of SPLAT_LANES columns: pixels outside the box have alpha below
                 // alpha_min, so evaluating them changes nothing, and full groups vectorise.
-                for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++)
+                for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++) {
+                if (group_live[row][group] == 0) continue;
+                int32_t group_stops = 0;
                 for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
                     const int32_t col = group * SPLAT_LANES + lane;
                     const int32_t i = base + col;
@@ -53,7 +63,10 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                     trans[i] = ok ? next : trans[i];
                     last[i] = ok ? p + 1 : last[i];
                     live[i] &= !stop;
-                    stopped += stop;
+                    group_stops += stop;
+                }
+                group_live[row][group] -= group_stops;
+                stopped += group_stops;
                 }
             }
             remaining -= stopped;

@@ -42,6 +42,18 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                 last[i] = fw->last_entries[o];
                 if (last[i] > max_last) max_last = last[i];
             }
+        // Per group of columns in each row, one past the last entry any of its pixels used:
+        // entries at or beyond it change nothing there.
+        uint32_t group_last[TS][TS / SPLAT_LANES];
+        for (int32_t row = 0; row < TS; row++)
+            for (int32_t group = 0; group < TS / SPLAT_LANES; group++) {
+                uint32_t m = begin;
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
+                    uint32_t l = last[row * TS + group * SPLAT_LANES + lane];
+                    m = l > m ? l : m;
+                }
+                group_last[row][group] = m;
+            }
         for (uint32_t p = max_last; p < end; p++) memset(entry_grads + (size_t)p * NG, 0, NG * sizeof(float));
 
         for (uint32_t p = max_last; p-- > begin;) {
@@ -60,7 +72,8 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                 const float dy = my - ((float)(tb.y0 + row) + 0.5f);
                 const int32_t base = row * TS;
                 // Whole groups of columns, as in the forward pass.
-                for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++)
+                for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++) {
+                if (p >= group_last[row][group]) continue;
                 for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
                     const int32_t col = group * SPLAT_LANES + lane;
                     const int32_t i = base + col;
@@ -95,6 +108,7 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                     acc_b[i] = ok ? alpha * cb + one_minus * acc_b[i] : acc_b[i];
                     acc_z[i] = ok ? alpha * z + one_minus * acc_z[i] : acc_z[i];
                     trans[i] = ok ? before : trans[i];
+                }
                 }
             }
             for (int g = 0; g < NG; g++) {
