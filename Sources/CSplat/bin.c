@@ -37,13 +37,8 @@ int32_t csplat_key_bits(int32_t tile_count) {
 }
 
 void csplat_resolve_entries(const uint32_t *sorted_values, const uint32_t *entry_splats,
-                            uint32_t *sorted_splats, uint32_t *entry_positions,
-                            uint32_t begin, uint32_t end) {
-    for (uint32_t p = begin; p < end; p++) {
-        uint32_t j = sorted_values[p];
-        sorted_splats[p] = entry_splats[j];
-        entry_positions[j] = p;
-    }
+                            uint32_t *sorted_splats, uint32_t begin, uint32_t end) {
+    for (uint32_t p = begin; p < end; p++) sorted_splats[p] = entry_splats[sorted_values[p]];
 }
 
 void csplat_tile_ranges(const uint64_t *keys, uint32_t n, uint32_t *ranges, uint32_t begin, uint32_t end) {

@@ -54,10 +54,11 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                 }
                 group_last[row][group] = m;
             }
-        for (uint32_t p = max_last; p < end; p++) memset(entry_grads + (size_t)p * NG, 0, NG * sizeof(float));
+        for (uint32_t p = max_last; p < end; p++)
+            memset(entry_grads + (size_t)in->sorted_entries[p] * NG, 0, NG * sizeof(float));
 
         for (uint32_t p = max_last; p-- > begin;) {
-            float *out = entry_grads + (size_t)p * NG;
+            float *out = entry_grads + (size_t)in->sorted_entries[p] * NG;
             memset(out, 0, NG * sizeof(float));
             const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
             int32_t box[4];

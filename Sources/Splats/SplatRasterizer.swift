@@ -23,7 +23,8 @@ public final class SplatRasterizer {
     private let keys = ScratchBuffer<UInt64>(), keysTmp = ScratchBuffer<UInt64>()
     private let values = ScratchBuffer<UInt32>(), valuesTmp = ScratchBuffer<UInt32>()
     private let entrySplats = ScratchBuffer<UInt32>(), sortedSplats = ScratchBuffer<UInt32>()
-    private let entryPositions = ScratchBuffer<UInt32>(), entryGrads = ScratchBuffer<Float>()
+    private let entryGrads = ScratchBuffer<Float>()
+    private var sortedEntries: UnsafeMutablePointer<UInt32>? // the sort's values: keys or tmp pair
     // Per tile and per pixel.
     private let tileRanges = ScratchBuffer<UInt32>()
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
@@ -85,7 +86,7 @@ public final class SplatRasterizer {
             throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 32-bit indices")
         }
         let entries = Int(total)
-        for buffer in [values, valuesTmp, entrySplats, sortedSplats, entryPositions] { buffer.reserve(entries) }
+        for buffer in [values, valuesTmp, entrySplats, sortedSplats] { buffer.reserve(entries) }
         keys.reserve(entries)
         keysTmp.reserve(entries)
         entryGrads.reserve(entries * Int(CSPLAT_GRAD_STRIDE))
@@ -100,9 +101,9 @@ public final class SplatRasterizer {
                                       keyBits: csplat_key_bits(Int32(tileCount)), threads: threads)
         let sortedKeys = inTmp ? keysTmp.pointer : keys.pointer
         let sortedValues = inTmp ? valuesTmp.pointer : values.pointer
+        sortedEntries = sortedValues
         forEachRange(entries, threads: threads) { b, e in
-            csplat_resolve_entries(sortedValues, entrySplats.pointer, sortedSplats.pointer,
-                                   entryPositions.pointer, UInt32(b), UInt32(e))
+            csplat_resolve_entries(sortedValues, entrySplats.pointer, sortedSplats.pointer, UInt32(b), UInt32(e))
         }
         tileRanges.reserve(2 * tileCount)
         tileRanges.pointer.initialize(repeating: 0, count: 2 * tileCount)
@@ -194,7 +195,7 @@ public final class SplatRasterizer {
         gradients.mean2dGradientNorms.withUnsafeMutableBufferPointer { normPointer in
             for i in normPointer.indices { normPointer[i] = 0 }
             forEachRange(n, threads: threads) { b, e in
-                csplat_gather_gradients(offsets.pointer, entryPositions.pointer, entryGrads.pointer,
+                csplat_gather_gradients(offsets.pointer, entryGrads.pointer,
                                         splatGrads.pointer, normPointer.baseAddress, nil, Int32(b), Int32(e))
             }
         }
@@ -258,6 +259,7 @@ public final class SplatRasterizer {
         let options = kernelBlendOptions
         withOptionalPointer(background) { bg in
             var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: sortedSplats.pointer,
+                                            sorted_entries: sortedEntries,
                                             tile_ranges: tileRanges.pointer, width: Int32(camera.width),
                                             height: Int32(camera.height), background: bg, options: options)
             body(&input)

@@ -36,11 +36,9 @@ void csplat_radix_scatter(const uint64_t *keys, const uint32_t *values, uint64_t
                           uint32_t *values_out, uint32_t begin, uint32_t end, int32_t digit,
                           uint32_t *starts);
 
-// For sorted entries [begin, end): sorted_splats[p] = entry_splats[sorted_values[p]] and
-// entry_positions[sorted_values[p]] = p (where each emitted entry ended up).
+// For sorted entries [begin, end): sorted_splats[p] = entry_splats[sorted_values[p]].
 void csplat_resolve_entries(const uint32_t *sorted_values, const uint32_t *entry_splats,
-                            uint32_t *sorted_splats, uint32_t *entry_positions,
-                            uint32_t begin, uint32_t end);
+                            uint32_t *sorted_splats, uint32_t begin, uint32_t end);
 
 // Tile ranges from the n sorted keys: ranges[2 t], ranges[2 t + 1] = first and one past the last
 // entry of tile t, written by the call whose entry range [begin, end) holds that boundary. The
