@@ -3,9 +3,9 @@
 // With μ, E[x²], E[xy] the window means, SSIM per pixel and channel is
 //   s = (2 μx μy + C1)(2 σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2)),
 // σx² = E[x²] - μx², σxy = E[xy] - μx μy. Its gradient with respect to x is
-//   d(Σ s)/dx = blur(A) + 2 x blur(B) + y blur(C)
-// with A = ds/dμx, B = ds/dE[x²], C = ds/dE[xy] per pixel (the zero-padded symmetric blur is
-// its own adjoint).
+//   d(Σ w s)/dx = blur(A) + 2 x blur(B) + y blur(C)
+// with A = w ds/dμx, B = w ds/dE[x²], C = w ds/dE[xy] per pixel (the zero-padded symmetric blur
+// is its own adjoint).
 //
 // scratch layout, P = width × height × 3 floats each:
 //   [0, 5P)  horizontal blurs of x, y, x², y², xy (phase 1); later horizontal blurs of A, B, C
@@ -66,8 +66,8 @@ void csplat_ssim_blur_rows(const float *x, const float *y, int32_t width, int32_
     }
 }
 
-double csplat_ssim_rows(int32_t width, int32_t height, float *scratch, int32_t want_gradient,
-                        int32_t row_begin, int32_t row_end) {
+double csplat_ssim_rows(int32_t width, int32_t height, const float *weights, float *scratch,
+                        int32_t want_gradient, int32_t row_begin, int32_t row_end) {
     const float C1 = 0.01f * 0.01f, C2 = 0.03f * 0.03f;
     float w[TAPS];
     window(w);
@@ -98,14 +98,15 @@ double csplat_ssim_rows(int32_t width, int32_t height, float *scratch, int32_t w
                 const float num1 = 2 * mx * my + C1, num2 = 2 * cxy + C2;
                 const float den1 = mx * mx + my * my + C1, den2 = vx + vy + C2;
                 const float s = num1 * num2 / (den1 * den2);
-                row_sum += s;
+                const float wgt = weights ? weights[((size_t)r * stride + c0 + i) / 3] : 1.0f;
+                row_sum += wgt * s;
                 if (want_gradient) {
                     const float ds_dmx = 2 * my * num2 / (den1 * den2) - s * 2 * mx / den1;
                     const float ds_dvx = -s / den2;
                     const float ds_dcxy = 2 * num1 / (den1 * den2);
-                    pa[i] = ds_dmx - 2 * mx * ds_dvx - my * ds_dcxy; // through σx², σxy
-                    pb[i] = ds_dvx;
-                    pc[i] = ds_dcxy;
+                    pa[i] = wgt * (ds_dmx - 2 * mx * ds_dvx - my * ds_dcxy); // through σx², σxy
+                    pb[i] = wgt * ds_dvx;
+                    pc[i] = wgt * ds_dcxy;
                 }
             }
             total += row_sum;

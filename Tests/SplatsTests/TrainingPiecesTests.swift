@@ -25,7 +25,7 @@ final class TrainingPiecesTests: XCTestCase {
         let xd = x.map(Double.init), yd = y.map(Double.init), n = Double(x.count)
         func reference(_ x: [Double]) -> Double {
             let l1 = zip(x, yd).reduce(0) { $0 + abs($1.0 - $1.1) } / n
-            return 0.8 * l1 + 0.2 * (1 - csplat_reference_ssim(x, yd, Int32(width), Int32(height)))
+            return 0.8 * l1 + 0.2 * (1 - csplat_reference_ssim(x, yd, nil, Int32(width), Int32(height)))
         }
         XCTAssertEqual(results[0].0.total, reference(xd), accuracy: 1e-6)
         let gradient = results[0].1
@@ -37,6 +37,22 @@ final class TrainingPiecesTests: XCTestCase {
             XCTAssertEqual(Double(gradient[i]), fd, accuracy: 1e-2 * abs(fd) + 1e-8, "element \(i)")
         }
         XCTAssertThrowsError(try ImageLoss().evaluate(rendered: x, target: y, width: width + 1, height: height))
+
+        // Masked: pixels of weight 0 neither count nor get a gradient.
+        let mask = (0..<width * height).map { Float($0 % width < 10 ? 1 : 0) }
+        var masked = [Float](repeating: .nan, count: x.count)
+        let value = try masked.withUnsafeMutableBufferPointer { g in
+            try ImageLoss(threadCount: 2).evaluate(rendered: x, target: y, width: width, height: height, weights: mask, gradient: g)
+        }
+        let maskD = mask.map(Double.init), kept = 3 * maskD.reduce(0, +)
+        var l1 = 0.0
+        for i in 0..<x.count { l1 += maskD[i / 3] * abs(xd[i] - yd[i]) }
+        l1 /= kept
+        let expected = 0.8 * l1 + 0.2 * (1 - csplat_reference_ssim(xd, yd, maskD, Int32(width), Int32(height)))
+        XCTAssertEqual(value.total, expected, accuracy: 1e-6)
+        XCTAssertTrue(masked.allSatisfy(\.isFinite))
+        XCTAssertThrowsError(try ImageLoss().evaluate(rendered: x, target: y, width: width, height: height,
+                                                      weights: [Float](repeating: 0, count: width * height)))
     }
 
     func testSplatAdamUsesEachGroupsRate() throws {

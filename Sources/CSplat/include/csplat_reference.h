@@ -35,7 +35,9 @@ void csplat_reference_rasterize(const csplat_ref_splat *splats, int32_t count, i
                                 double *alpha, double *depth, uint64_t *signature);
 
 // Mean SSIM over pixels and channels of interleaved RGB images, each window evaluated directly
-// (11×11 Gaussian σ 1.5, zero padding, C1 = 0.01², C2 = 0.03²).
-double csplat_reference_ssim(const double *x, const double *y, int32_t width, int32_t height);
+// (11×11 Gaussian σ 1.5, zero padding, C1 = 0.01², C2 = 0.03²), weighted per pixel by weights
+// (NULL: all 1): Σ w SSIM / (3 Σ w).
+double csplat_reference_ssim(const double *x, const double *y, const double *weights, int32_t width,
+                             int32_t height);
 
 #endif

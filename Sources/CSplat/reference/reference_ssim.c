@@ -2,12 +2,13 @@
 #include "csplat_reference.h"
 #include <math.h>
 
-double csplat_reference_ssim(const double *x, const double *y, int32_t width, int32_t height) {
+double csplat_reference_ssim(const double *x, const double *y, const double *weights, int32_t width,
+                             int32_t height) {
     const double c1 = 0.01 * 0.01, c2 = 0.03 * 0.03;
     double g[11], gsum = 0;
     for (int i = 0; i < 11; i++) { g[i] = exp(-(i - 5.0) * (i - 5.0) / (2 * 1.5 * 1.5)); gsum += g[i]; }
     for (int i = 0; i < 11; i++) g[i] /= gsum;
-    double total = 0;
+    double total = 0, weight_sum = 0;
     for (int32_t py = 0; py < height; py++)
         for (int32_t px = 0; px < width; px++)
             for (int ch = 0; ch < 3; ch++) {
@@ -21,7 +22,9 @@ double csplat_reference_ssim(const double *x, const double *y, int32_t width, in
                         mx += wgt * a; my += wgt * b; xx += wgt * a * a; yy += wgt * b * b; xy += wgt * a * b;
                     }
                 double vx = xx - mx * mx, vy = yy - my * my, cxy = xy - mx * my;
-                total += (2 * mx * my + c1) * (2 * cxy + c2) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+                double wgt = weights ? weights[(size_t)py * width + px] : 1.0;
+                total += wgt * (2 * mx * my + c1) * (2 * cxy + c2) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+                weight_sum += wgt;
             }
-    return total / ((double)width * height * 3);
+    return total / weight_sum;
 }
