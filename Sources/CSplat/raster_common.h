@@ -5,6 +5,10 @@
 #include <math.h>
 #include "csplat_rasterize.h"
 
+// Entries ahead whose splat record (and, backward, gradient slot) are prefetched: the records
+// are read in depth order, i.e. at random, and would otherwise stall on memory.
+#define SPLAT_PREFETCH_AHEAD 8
+
 // Columns evaluated together by the pixel loops (one AVX2 register of floats).
 #define SPLAT_LANES 8
 

@@ -33,6 +33,7 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
             }
         int32_t remaining = tb.w * tb.h;
         for (uint32_t p = begin; p < end && remaining > 0; p++) {
+            if (p + SPLAT_PREFETCH_AHEAD < end) __builtin_prefetch(in->splats + in->sorted_splats[p + SPLAT_PREFETCH_AHEAD]);
             const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
             int32_t box[4];
             if (!splat_pixel_box(&tb, sp, box)) continue;

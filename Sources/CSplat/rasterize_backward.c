@@ -58,6 +58,10 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
             memset(entry_grads + (size_t)in->sorted_entries[p] * NG, 0, NG * sizeof(float));
 
         for (uint32_t p = max_last; p-- > begin;) {
+            if (p >= begin + SPLAT_PREFETCH_AHEAD) {
+                __builtin_prefetch(in->splats + in->sorted_splats[p - SPLAT_PREFETCH_AHEAD]);
+                __builtin_prefetch(entry_grads + (size_t)in->sorted_entries[p - SPLAT_PREFETCH_AHEAD] * NG, 1);
+            }
             float *out = entry_grads + (size_t)in->sorted_entries[p] * NG;
             memset(out, 0, NG * sizeof(float));
             const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
