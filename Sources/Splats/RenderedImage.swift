@@ -8,6 +8,14 @@ public struct RenderedImage: Equatable {
     public var alpha: [Float]
     /// width × height: Σ depth α T, not normalised (divide by alpha for the mean depth).
     public var depth: [Float]
+
+    public init(width: Int, height: Int, color: [Float], alpha: [Float], depth: [Float]) {
+        self.width = width
+        self.height = height
+        self.color = color
+        self.alpha = alpha
+        self.depth = depth
+    }
 }
 
 /// Gradients of one backward pass.

@@ -54,6 +54,15 @@ public final class SplatRasterizer {
 
     /// Renders the cloud, evaluating SH up to `shDegree` (default: the cloud's stored degree).
     public func render(_ cloud: GaussianCloud, camera: SplatCamera, shDegree: Int? = nil) throws -> RenderedImage {
+        var image = RenderedImage(width: 0, height: 0, color: [], alpha: [], depth: [])
+        try render(cloud, camera: camera, shDegree: shDegree, into: &image)
+        return image
+    }
+
+    /// As `render(_:camera:shDegree:)`, writing into `image` and reusing its arrays when their
+    /// sizes already fit (what a training loop wants: no allocation per step).
+    public func render(_ cloud: GaussianCloud, camera: SplatCamera, shDegree: Int? = nil,
+                       into image: inout RenderedImage) throws {
         try cloud.validateLayout()
         try camera.validate()
         let degree = shDegree ?? cloud.shDegree
@@ -113,10 +122,11 @@ public final class SplatRasterizer {
 
         stageSeconds.sort = clock.lap()
         // Blend.
-        var image = RenderedImage(width: camera.width, height: camera.height,
-                                  color: [Float](repeating: 0, count: 3 * pixels),
-                                  alpha: [Float](repeating: 0, count: pixels),
-                                  depth: [Float](repeating: 0, count: pixels))
+        image.width = camera.width
+        image.height = camera.height
+        if image.color.count != 3 * pixels { image.color = [Float](repeating: 0, count: 3 * pixels) }
+        if image.alpha.count != pixels { image.alpha = [Float](repeating: 0, count: pixels) }
+        if image.depth.count != pixels { image.depth = [Float](repeating: 0, count: pixels) }
         finalTransmittance.reserve(pixels)
         lastEntries.reserve(pixels)
         withRasterInput(camera) { input in
@@ -136,7 +146,6 @@ public final class SplatRasterizer {
         }
         stageSeconds.blend = clock.lap()
         last = (cloud, camera, degree, n, entries)
-        return image
     }
 
     /// Gradients of a loss with respect to every splat parameter, given the loss gradients with

@@ -19,6 +19,16 @@ final class ThreadingTests: XCTestCase {
         XCTAssertEqual(results[0].0, results[1].0)
         XCTAssertEqual(results[0].1, results[1].1)
         XCTAssertEqual(results[1].1, results[2].1)
+        // Rendering into reused buffers gives the same images.
+        let rasterizer = SplatRasterizer(threadCount: 2, background: [0.5, 0.5, 0.5])
+        var reused = RenderedImage(width: 0, height: 0, color: [], alpha: [], depth: [])
+        var gradients = SplatGradients(parameters: GaussianCloud(count: 0, shDegree: 0), mean2dGradientNorms: [])
+        for _ in 0..<2 {
+            try rasterizer.render(cloud, camera: camera, into: &reused)
+            try rasterizer.backward(dColor: dColor, dAlpha: dAlpha, dDepth: dAlpha, into: &gradients)
+        }
+        XCTAssertEqual(reused, results[0].0)
+        XCTAssertEqual(gradients, results[0].1)
         XCTAssertTrue(results[0].1.parameters.means.contains { $0 != 0 })
     }
 }
