@@ -33,8 +33,13 @@ void csplat_adam_step_rows(float *params, const float *grads, float *m, float *v
     float c1, inv_sqrt_c2;
     corrections(s, step, &c1, &inv_sqrt_c2);
     const float head_step = head_learning_rate * c1, rest_step = s.learning_rate * c1;
-    for (size_t i = begin; i < end; i++) {
-        const float step_size = (int32_t)(i % (size_t)row) < head ? head_step : rest_step;
-        update(params, grads, m, v, i, s.beta1, s.beta2, s.epsilon, step_size, inv_sqrt_c2);
+    // Runs of elements with one rate: the head of a row, then its rest.
+    for (size_t i = begin; i < end;) {
+        const size_t in_row = i % (size_t)row, row_start = i - in_row;
+        const int is_head = in_row < (size_t)head;
+        size_t stop = row_start + (is_head ? (size_t)head : (size_t)row);
+        if (stop > end) stop = end;
+        const float step_size = is_head ? head_step : rest_step;
+        for (; i < stop; i++) update(params, grads, m, v, i, s.beta1, s.beta2, s.epsilon, step_size, inv_sqrt_c2);
     }
 }

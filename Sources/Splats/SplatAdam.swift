@@ -30,7 +30,8 @@ public struct SplatAdam {
         secondMoments = .zeros(like: cloud)
     }
 
-    /// One step: `cloud` -= Adam update of `gradients` with the group rates, on up to `threads` cores.
+    /// One step: `cloud` -= Adam update of `gradients` with the group rates, on up to `threads`
+    /// cores. Gradients are not scanned for NaN (a pass over every float): check the loss.
     public mutating func apply(_ gradients: GaussianCloud, to cloud: inout GaussianCloud,
                                rates: SplatLearningRates, threads: Int = 1) throws {
         guard gradients.count == cloud.count, gradients.shDegree == cloud.shDegree,
@@ -38,7 +39,7 @@ public struct SplatAdam {
               secondMoments.count == cloud.count, secondMoments.shDegree == cloud.shDegree else {
             throw SplatsError.badCloud(field: "count", reason: "gradients, moments and cloud differ in size or SH degree")
         }
-        try gradients.validate()
+        try gradients.validateLayout() // gradients may hold zero quaternions (culled splats)
         step += 1
         let t = Int32(step), b1 = beta1, b2 = beta2, eps = epsilon
         // Runs the kernel over the elements of one group; `head` > 0: the first `head` floats of

@@ -71,6 +71,24 @@ for iteration in 0...iterations { // iteration 0 warms the buffers up and is not
     best = min(best, seconds)
     bestBlend = min(bestBlend, s.blend)
 }
+// The other two pieces of a training step: the loss with its gradient, and Adam over every parameter.
+let loss = ImageLoss(threadCount: threads)
+let target = (0..<3 * size * size).map { _ in rng.uniform(0, 1) }
+var lossGradient = [Float](repeating: 0, count: 3 * size * size)
+var adam = SplatAdam(like: cloud)
+var lossSeconds = 0.0, adamSeconds = 0.0
+for iteration in 0...iterations {
+    let t0 = cpuSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
+    _ = try lossGradient.withUnsafeMutableBufferPointer { g in
+        try loss.evaluate(rendered: image.color, target: target, width: size, height: size, gradient: g)
+    }
+    let t1 = cpuSeconds(), w1 = DispatchTime.now().uptimeNanoseconds
+    try adam.apply(grads.parameters, to: &cloud, rates: SplatLearningRates(), threads: threads)
+    let t2 = cpuSeconds(), w2 = DispatchTime.now().uptimeNanoseconds
+    guard iteration > 0 else { continue }
+    lossSeconds += threads == 1 ? t1 - t0 : Double(w1 - w0) / 1e9
+    adamSeconds += threads == 1 ? t2 - t1 : Double(w2 - w1) / 1e9
+}
 let n = Double(iterations)
 let mean = total.total / n
 print("splats \(splats)")
@@ -89,4 +107,6 @@ print(String(format: "ms_gather %.2f", total.gather / n * 1000))
 print(String(format: "ms_project_backward %.2f", total.projectBackward / n * 1000))
 print(String(format: "ms_best_blend %.2f", bestBlend * 1000))
 print(String(format: "ratio_to_blend %.2f", mean / (total.blend / n)))
+print(String(format: "ms_loss %.2f", lossSeconds / n * 1000))
+print(String(format: "ms_adam %.2f", adamSeconds / n * 1000))
 print("checksum \(checksum)")
