@@ -30,22 +30,19 @@ size_t csplat_ssim_scratch_floats(int32_t width, int32_t height) {
 }
 
 // Horizontal blur of one row of an interleaved RGB image of a·b (or of a alone when b is NULL),
-// zero outside the image.
+// zero outside the image: tap by tap over the whole row, so the inner loops vectorise.
 static void blur_row(const float *a, const float *b, float *out, int32_t width, const float w[TAPS]) {
-    for (int32_t x = 0; x < width; x++) {
-        float s0 = 0, s1 = 0, s2 = 0;
-        int32_t lo = x - RADIUS < 0 ? RADIUS - x : 0;
-        int32_t hi = x + RADIUS >= width ? RADIUS + width - 1 - x : 2 * RADIUS;
-        for (int32_t k = lo; k <= hi; k++) {
-            const float *p = a + 3 * (x + k - RADIUS);
-            if (b) {
-                const float *q = b + 3 * (x + k - RADIUS);
-                s0 += w[k] * p[0] * q[0]; s1 += w[k] * p[1] * q[1]; s2 += w[k] * p[2] * q[2];
-            } else {
-                s0 += w[k] * p[0]; s1 += w[k] * p[1]; s2 += w[k] * p[2];
-            }
+    const int32_t n = 3 * width;
+    for (int32_t j = 0; j < n; j++) out[j] = 0;
+    for (int32_t k = 0; k < TAPS; k++) {
+        const int32_t off = 3 * (k - RADIUS);
+        const int32_t lo = off < 0 ? -off : 0, hi = off > 0 ? n - off : n;
+        const float wk = w[k];
+        if (b) {
+            for (int32_t j = lo; j < hi; j++) out[j] += wk * a[j + off] * b[j + off];
+        } else {
+            for (int32_t j = lo; j < hi; j++) out[j] += wk * a[j + off];
         }
-        out[3 * x] = s0; out[3 * x + 1] = s1; out[3 * x + 2] = s2;
     }
 }
 
@@ -134,17 +131,24 @@ void csplat_ssim_backward_rows(const float *x, const float *y, int32_t width, in
     window(w);
     const int32_t stride = 3 * width;
     const size_t plane = (size_t)stride * height;
+    enum { CHUNK = 1024 };
     for (int32_t r = row_begin; r < row_end; r++) {
         const size_t o = (size_t)r * stride;
-        for (int32_t i = 0; i < stride; i++) {
-            float ba = 0, bb = 0, bc = 0;
+        for (int32_t c0 = 0; c0 < stride; c0 += CHUNK) {
+            const int32_t n = stride - c0 < CHUNK ? stride - c0 : CHUNK;
+            float ba[CHUNK], bb[CHUNK], bc[CHUNK]; // vertical blurs of A, B, C
+            for (int32_t i = 0; i < n; i++) ba[i] = bb[i] = bc[i] = 0;
             for (int32_t k = 0; k < TAPS; k++) {
-                int32_t yy = r + k - RADIUS;
+                const int32_t yy = r + k - RADIUS;
                 if (yy < 0 || yy >= height) continue;
-                const size_t q = (size_t)yy * stride + i;
-                ba += w[k] * scratch[q]; bb += w[k] * scratch[plane + q]; bc += w[k] * scratch[2 * plane + q];
+                const float *ra = scratch + (size_t)yy * stride + c0;
+                const float *rb = ra + plane, *rc = ra + 2 * plane;
+                for (int32_t i = 0; i < n; i++) {
+                    ba[i] += w[k] * ra[i]; bb[i] += w[k] * rb[i]; bc[i] += w[k] * rc[i];
+                }
             }
-            grad[o + i] += scale * (ba + 2 * x[o + i] * bb + y[o + i] * bc);
+            for (int32_t i = 0; i < n; i++)
+                grad[o + c0 + i] += scale * (ba[i] + 2 * x[o + c0 + i] * bb[i] + y[o + c0 + i] * bc[i]);
         }
     }
 }
