@@ -22,9 +22,8 @@ final class GradientTests: XCTestCase {
     }
 
     private func check(seed: UInt64, count: Int, opacity: ClosedRange<Float>, options: BlendOptions,
-                       background: [Float]?, edit: (inout GaussianCloud, SplatCamera) -> Void = { _, _ in }) throws -> Check {
+                       background: [Float]?, degree: Int = 3, width: Int = 32, height: Int = 32, edit: (inout GaussianCloud, SplatCamera) -> Void = { _, _ in }) throws -> Check {
         var rng = SeededGenerator(seed: seed)
-        let width = 32, height = 32
         let camera = TestScene.camera(width: width, height: height, focal: 30, rng: &rng)
         var cloud = TestScene.cloud(count: count, shDegree: 3, camera: camera, pixelSigma: 1.5...4,
                                     opacity: opacity, rng: &rng)
@@ -35,12 +34,12 @@ final class GradientTests: XCTestCase {
         let wd = (0..<pixels).map { _ in rng.uniform(-0.3, 0.3) }
 
         let rasterizer = SplatRasterizer(threadCount: 1, blendOptions: options, background: background)
-        _ = try rasterizer.render(cloud, camera: camera)
+        _ = try rasterizer.render(cloud, camera: camera, shDegree: degree)
         let grads = try rasterizer.backward(dColor: wc, dAlpha: wa, dDepth: wd).parameters
 
         let bg = background?.map(Double.init)
         func loss(_ p: ReferencePipeline.Parameters) -> (Double, UInt64) {
-            let splats = ReferencePipeline.project(p, degree: 3, camera: camera)
+            let splats = ReferencePipeline.project(p, degree: degree, camera: camera)
             let out = ReferencePipeline.rasterize(splats, width: width, height: height, background: bg, options: options)
             var l = 0.0
             for i in 0..<3 * pixels { l += Double(wc[i]) * out.color[i] }
@@ -109,6 +108,22 @@ final class GradientTests: XCTestCase {
     /// Nearly opaque overlapping splats: alpha clamped at 0.99 and pixels that stop early.
     func testGradientsWithClampingAndEarlyStop() throws {
         assertGood(try check(seed: 22, count: 16, opacity: 0.95...0.9995, options: BlendOptions(), background: nil))
+    }
+
+    /// A degree-3 cloud rendered at degree 1 (training raises the degree over time), on an image
+    /// whose edge tiles are cut: the unused coefficients get exactly zero gradient.
+    func testGradientsAtLowerSHDegreeAndPartialTiles() throws {
+        let c = try check(seed: 26, count: 12, opacity: 0.2...0.8, options: BlendOptions(), background: [0.5, 0.5, 0.5],
+                          degree: 1, width: 37, height: 21)
+        assertGood(c)
+        let cloud = try XCTUnwrap(c.cloud)
+        let rasterizer = SplatRasterizer(threadCount: 2)
+        _ = try rasterizer.render(cloud, camera: try XCTUnwrap(c.camera), shDegree: 1)
+        let sh = try rasterizer.backward(dColor: [Float](repeating: 1, count: 3 * 37 * 21)).parameters.sh
+        for i in 0..<cloud.count {
+            XCTAssertTrue(sh[(i * 16 + 4) * 3..<(i + 1) * 16 * 3].allSatisfy { $0 == 0 }, "splat \(i): degree 2, 3 untouched")
+            XCTAssertTrue(sh[(i * 16 + 1) * 3..<(i * 16 + 4) * 3].contains { $0 != 0 }, "splat \(i): degree 1 used")
+        }
     }
 
     /// Every splat reaches every pixel of its rectangle (no thresholds): one smooth function.
