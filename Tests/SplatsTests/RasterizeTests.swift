@@ -37,6 +37,12 @@ final class RasterizeTests: XCTestCase {
                     background: [0.2, 0.4, 0.9], threads: 2)
     }
 
+    /// A crowded scene: thousands of splats from sub-pixel to tile-sized, many pixels stopping early.
+    func testMatchesBruteForceOnCrowdedScene() throws {
+        try compare(seed: 3, width: 100, height: 75, count: 2500, opacity: 0.05...0.99, pixelSigma: 0.3...10,
+                    background: [1, 1, 1], threads: 2)
+    }
+
     func testEmptyCloudShowsBackground() throws {
         var rng = SeededGenerator(seed: 4)
         let camera = TestScene.camera(width: 20, height: 10, focal: 20, rng: &rng)
