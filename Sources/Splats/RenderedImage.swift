@@ -46,4 +46,17 @@ public struct BlendOptions: Equatable {
         self.alphaMax = alphaMax
         self.transmittanceMin = transmittanceMin
     }
+
+    /// 0 <= alphaMin < alphaMax < 1 (the backward divides by 1 - alpha), 0 <= transmittanceMin < 1.
+    public func validate() throws {
+        guard alphaMin >= 0, alphaMin < alphaMax else {
+            throw SplatsError.badOptions(field: "alphaMin", reason: "\(alphaMin) must be in [0, alphaMax)")
+        }
+        guard alphaMax < 1 else {
+            throw SplatsError.badOptions(field: "alphaMax", reason: "\(alphaMax) must be below 1")
+        }
+        guard transmittanceMin >= 0, transmittanceMin < 1 else {
+            throw SplatsError.badOptions(field: "transmittanceMin", reason: "\(transmittanceMin) must be in [0, 1)")
+        }
+    }
 }

@@ -32,9 +32,11 @@ public final class SplatRasterizer {
     /// Seconds spent in each stage by the last render and backward (for benchmarks).
     public private(set) var stageSeconds = StageSeconds()
 
-    /// What the last render saw. The cloud is kept only until its backward: holding on to its
-    /// arrays longer would make the optimiser's in-place update copy them.
-    private var last: (cloud: GaussianCloud?, camera: SplatCamera, degree: Int, count: Int, entries: Int)?
+    /// What the last render saw, including the blending settings its backward must reuse. The
+    /// cloud is kept only until its backward: holding on to its arrays longer would make the
+    /// optimiser's in-place update copy them.
+    private var last: (cloud: GaussianCloud?, camera: SplatCamera, degree: Int, count: Int, entries: Int,
+                       options: BlendOptions, background: [Float]?)?
 
     public init(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 blendOptions: BlendOptions = BlendOptions(), background: [Float]? = nil) {
@@ -65,6 +67,7 @@ public final class SplatRasterizer {
                        into image: inout RenderedImage) throws {
         try cloud.validateLayout()
         try camera.validate()
+        try blendOptions.validate()
         let degree = shDegree ?? cloud.shDegree
         guard (0...cloud.shDegree).contains(degree) else {
             throw SplatsError.badCloud(field: "shDegree", reason: "evaluated degree \(degree) is above the stored \(cloud.shDegree)")
@@ -80,7 +83,7 @@ public final class SplatRasterizer {
         var projected = projectedView()
         let threads = threadCount
 
-        let options = kernelBlendOptions
+        let options = kernelOptions(blendOptions)
         withGaussians(cloud, degree: degree) { gaussians in
             forEachRange(n, threads: threads) { b, e in
                 csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
@@ -129,7 +132,7 @@ public final class SplatRasterizer {
         if image.depth.count != pixels { image.depth = [Float](repeating: 0, count: pixels) }
         finalTransmittance.reserve(pixels)
         lastEntries.reserve(pixels)
-        withRasterInput(camera) { input in
+        withRasterInput(camera, blendOptions, background) { input in
             image.color.withUnsafeMutableBufferPointer { color in
                 image.alpha.withUnsafeMutableBufferPointer { alpha in
                     image.depth.withUnsafeMutableBufferPointer { depth in
@@ -145,7 +148,7 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.blend = clock.lap()
-        last = (cloud, camera, degree, n, entries)
+        last = (cloud, camera, degree, n, entries, blendOptions, background)
     }
 
     /// Gradients of a loss with respect to every splat parameter, given the loss gradients with
@@ -163,7 +166,7 @@ public final class SplatRasterizer {
     /// As `backward(dColor:dAlpha:dDepth:)`, writing into `gradients` and reusing its storage
     /// when its layout already fits (what a training loop wants: no allocation per step).
     public func backward(dColor: [Float], dAlpha: [Float]?, dDepth: [Float]?, into gradients: inout SplatGradients) throws {
-        guard let (lastCloud, camera, degree, _, _) = last, let cloud = lastCloud else {
+        guard let (lastCloud, camera, degree, _, _, options, background) = last, let cloud = lastCloud else {
             throw SplatsError.noForwardPass(reason: "call render before each backward")
         }
         let n = cloud.count, pixels = camera.width * camera.height
@@ -179,7 +182,7 @@ public final class SplatRasterizer {
         let threads = threadCount
         var clock = StageClock(threadTime: threadCount == 1)
         let tileCount = Int(csplat_tiles_x(Int32(camera.width)) * csplat_tiles_y(Int32(camera.height)))
-        withRasterInput(camera) { input in
+        withRasterInput(camera, options, background) { input in
             var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
                                                final_transmittance: finalTransmittance.pointer,
                                                last_entries: lastEntries.pointer)
@@ -252,9 +255,8 @@ public final class SplatRasterizer {
         blendSplats.reserve(n)
     }
 
-    private var kernelBlendOptions: csplat_blend_options {
-        csplat_blend_options(alpha_min: blendOptions.alphaMin, alpha_max: blendOptions.alphaMax,
-                             transmittance_min: blendOptions.transmittanceMin)
+    private func kernelOptions(_ o: BlendOptions) -> csplat_blend_options {
+        csplat_blend_options(alpha_min: o.alphaMin, alpha_max: o.alphaMax, transmittance_min: o.transmittanceMin)
     }
 
     private func projectedView() -> csplat_projected {
@@ -264,8 +266,9 @@ public final class SplatRasterizer {
                          clamped: clamped.pointer)
     }
 
-    private func withRasterInput(_ camera: SplatCamera, _ body: (UnsafePointer<csplat_raster_input>) -> Void) {
-        let options = kernelBlendOptions
+    private func withRasterInput(_ camera: SplatCamera, _ blend: BlendOptions, _ background: [Float]?,
+                                 _ body: (UnsafePointer<csplat_raster_input>) -> Void) {
+        let options = kernelOptions(blend)
         withOptionalPointer(background) { bg in
             var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: sortedSplats.pointer,
                                             sorted_entries: sortedEntries,

@@ -6,6 +6,8 @@ public enum SplatsError: Error, CustomStringConvertible, Equatable {
     case badCamera(field: String, reason: String)
     /// An image or gradient buffer whose size does not fit the camera.
     case badImage(field: String, reason: String)
+    /// Settings out of their range.
+    case badOptions(field: String, reason: String)
     /// `backward` was called without a matching `render` before it.
     case noForwardPass(reason: String)
 
@@ -14,6 +16,7 @@ public enum SplatsError: Error, CustomStringConvertible, Equatable {
         case let .badCloud(field, reason): return "splat cloud, \(field): \(reason)"
         case let .badCamera(field, reason): return "splat camera, \(field): \(reason)"
         case let .badImage(field, reason): return "image, \(field): \(reason)"
+        case let .badOptions(field, reason): return "options, \(field): \(reason)"
         case let .noForwardPass(reason): return "backward pass: \(reason)"
         }
     }

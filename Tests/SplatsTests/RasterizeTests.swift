@@ -68,6 +68,10 @@ final class RasterizeTests: XCTestCase {
         bad.rotation[0] = 3
         XCTAssertThrowsError(try rasterizer.render(GaussianCloud(count: 1, shDegree: 0), camera: bad))
         XCTAssertThrowsError(try rasterizer.render(GaussianCloud(count: 1, shDegree: 0), camera: camera, shDegree: 2))
+        rasterizer.blendOptions.alphaMax = 1
+        XCTAssertThrowsError(try rasterizer.render(GaussianCloud(count: 1, shDegree: 0), camera: camera)) { error in
+            XCTAssertEqual(error as? SplatsError, .badOptions(field: "alphaMax", reason: "1.0 must be below 1"))
+        }
     }
 }
 
