@@ -29,6 +29,9 @@ public final class ImageLoss {
     public func evaluate(rendered: [Float], target: [Float], width: Int, height: Int, weights: [Float]? = nil,
                          gradient: UnsafeMutableBufferPointer<Float>? = nil) throws -> Value {
         let count = width * height * 3
+        guard ssimWeight >= 0, ssimWeight <= 1 else {
+            throw SplatsError.badOptions(field: "ssimWeight", reason: "\(ssimWeight) is not in [0, 1]")
+        }
         guard width > 0, height > 0 else {
             throw SplatsError.badImage(field: "size", reason: "\(width) × \(height) is empty")
         }
