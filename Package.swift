@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         // Figures for Tools/bench/splat-kernels; not part of the product.
-        .executableTarget(name: "splat-benchmarks", dependencies: ["Splats"]),
+        .executableTarget(name: "splat-benchmarks", dependencies: ["Splats", "Geometry"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,6 +2,7 @@
 // scene, printed as `key value` lines. Not part of the product.
 //   splat-benchmarks [--splats N] [--size S] [--threads T] [--iterations I] [--seed S]
 import Foundation
+import Geometry
 import Splats
 
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -10,22 +11,13 @@ func option(_ name: String, _ fallback: Int) -> Int {
     return v
 }
 
-/// SplitMix64, the benchmark's seeded generator.
-struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ a: Float, _ b: Float) -> Float { Float.random(in: a..<b, using: &self) }
+extension SeededGenerator {
+    mutating func uniform(_ a: Float, _ b: Float) -> Float { Float(nextDouble(in: Double(a), Double(b))) }
 }
 
 let splats = option("--splats", 100_000), size = option("--size", 256)
 let threads = option("--threads", 2), iterations = option("--iterations", 20)
-var rng = Generator(state: UInt64(option("--seed", 1)))
+var rng = SeededGenerator(seed: UInt64(option("--seed", 1)))
 
 // Camera at the origin looking down +z, 50° field of view; splats fill a cube of side 2 at
 // depth 3...5 (what a fitted object looks like), 0.5...4 px wide, opacity 0.05...0.95, degree 3 SH.

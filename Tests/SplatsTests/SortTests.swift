@@ -1,4 +1,5 @@
 import CSplat
+import Geometry
 import XCTest
 @testable import Splats
 

@@ -1,23 +1,12 @@
 import CSplat
 import Foundation
+import Geometry
 @testable import Splats
 
-/// SplitMix64: the tests' explicit seeded generator.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ lo: Float, _ hi: Float) -> Float { Float.random(in: lo..<hi, using: &self) }
-    mutating func normal(_ sigma: Float) -> Float {
-        let u = max(Float.random(in: 0..<1, using: &self), 1e-7), v = Float.random(in: 0..<1, using: &self)
-        return sigma * (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
+/// Float helpers on the project's seeded generator (Geometry.SeededGenerator).
+extension SeededGenerator {
+    mutating func uniform(_ lo: Float, _ hi: Float) -> Float { Float(nextDouble(in: Double(lo), Double(hi))) }
+    mutating func normal(_ sigma: Float) -> Float { sigma * Float(nextGaussian()) }
 }
 
 enum TestScene {
