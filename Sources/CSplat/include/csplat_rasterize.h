@@ -5,8 +5,9 @@
 
 #include "csplat_types.h"
 
-// What the blend loops read of one splat, packed into one 48-byte record so that each entry
-// costs one cache line (csplat_prepare_blend writes them from csplat_projected).
+// What the blend loops read of one splat, packed into one 48-byte record so that an entry
+// costs one memory access, not one per array (csplat_prepare_blend writes them from
+// csplat_projected).
 typedef struct {
     float mean[2];   // pixels
     float conic[3];  // (a, b, c)
