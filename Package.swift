@@ -44,15 +44,21 @@ let package = Package(
             "Geometry", "CGeometry", "CRender", "Media", "Reporting",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Gaussian splatting: C kernels (project, bin/sort, rasterize, backward, Adam, losses) and
+        // their slow double-precision references; the Swift module runs them on all cores.
+        .target(name: "CSplat", cSettings: optimize),
+        .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting", "Render",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Figures for the Tools/bench scripts; not part of the product.
         .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting", "Render"]),
+        .executableTarget(name: "splat-benchmarks", dependencies: ["Splats", "Geometry"]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],

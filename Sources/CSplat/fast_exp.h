@@ -1,0 +1,29 @@
+// exp(x) for x <= 0 as straight-line float code the compiler can vectorise (libm's expf stops
+// it). Cephes-style: range reduction by ln 2 in two parts, degree-6 polynomial; within about
+// 2 ulp of expf on [-87, 0]; arguments are clamped to [-87, 0].
+#ifndef CSPLAT_FAST_EXP_H
+#define CSPLAT_FAST_EXP_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline float splat_exp(float x) {
+    x = fminf(fmaxf(x, -87.0f), 0.0f);
+    float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+#endif

@@ -1,0 +1,74 @@
+// Tile rasterizer: front-to-back alpha compositing per 16×16 tile, its exact backward, and the
+// deterministic reduction of per-entry gradients to per-splat gradients.
+#ifndef CSPLAT_RASTERIZE_H
+#define CSPLAT_RASTERIZE_H
+
+#include "csplat_types.h"
+
+// What the blend loops read of one splat, packed into one 48-byte record so that an entry
+// costs one memory access, not one per array (csplat_prepare_blend writes them from
+// csplat_projected).
+typedef struct {
+    float mean[2];   // pixels
+    float conic[3];  // (a, b, c)
+    float opacity;
+    float color[3];
+    float depth;
+    // Half extents in pixels of the ellipse outside which alpha < alpha_min (a 0.01 px margin
+    // covers rounding); negative when the splat can never reach alpha_min.
+    float extent[2];
+} csplat_blend_splat;
+
+// Packs splats [begin, end) for blending. The extents: alpha = o exp(-½ dᵀ K d) >= alpha_min
+// inside dᵀ K d <= 2 ln(o / alpha_min), whose half extents are sqrt(2 ln(o / alpha_min) Σxx) and
+// sqrt(... Σyy) with Σ = K⁻¹ (unbounded when alpha_min <= 0).
+void csplat_prepare_blend(const csplat_projected *projected, csplat_blend_options options,
+                          csplat_blend_splat *out, int32_t begin, int32_t end);
+
+typedef struct {
+    const csplat_blend_splat *splats; // per splat (csplat_prepare_blend)
+    const uint32_t *sorted_splats; // per entry, the splat, sorted by tile then depth
+    const uint32_t *sorted_entries; // per sorted entry, its emission index (the sort's values)
+    const uint32_t *tile_ranges;   // per tile [begin, end) into the sorted entries
+    int32_t width, height;
+    const float *background;       // 3 floats, or NULL for black
+    csplat_blend_options options;  // the same as given to csplat_prepare_blend
+} csplat_raster_input;
+
+typedef struct {
+    float *color;                // width × height × 3: Σ c α T + T_final background
+    float *alpha;                // width × height: 1 - T_final
+    float *depth;                // width × height: Σ z α T, not normalised (divide by alpha)
+    float *final_transmittance;  // width × height: T_final, kept for the backward
+    uint32_t *last_entries;      // width × height: one past the last contributing sorted entry
+                                 // (the tile's first entry when none contributed)
+} csplat_raster_output;
+
+// For pixel (x, y), centred at (x + 0.5, y + 0.5), a splat with 2D mean m, conic K, opacity o
+// gives alpha = min(alpha_max, o exp(-½ dᵀ K d)), d = m - (x + 0.5, y + 0.5); contributions with alpha < alpha_min
+// (or a positive exponent) are skipped and the pixel stops before the splat that would take its
+// transmittance below transmittance_min. A splat only reaches the tiles of its tile rectangle.
+// Renders tiles [tile_begin, tile_end) (tile t = ty * tiles_x + tx).
+void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster_output *out,
+                              int32_t tile_begin, int32_t tile_end);
+
+// Backward over tiles [tile_begin, tile_end), back to front from the saved final transmittance
+// and last entry. d_color is width × height × 3; d_alpha and d_depth (width × height) may be NULL.
+// Writes entry_grads[j * CSPLAT_GRAD_STRIDE + k] for the emission index j of every entry of those
+// tiles: the gradient with respect to the splat's 2D mean, conic, opacity, colour and depth
+// through that tile alone. Stored in emission order, each splat's entries are contiguous for
+// csplat_gather_gradients. Tiles never share entries, so tile ranges can run in parallel and the
+// result does not depend on the split.
+void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raster_output *forward,
+                               const float *d_color, const float *d_alpha, const float *d_depth,
+                               float *entry_grads, int32_t tile_begin, int32_t tile_end);
+
+// For splats [begin, end): splat_grads[i] = Σ of entry_grads over the splat's entries
+// offsets[i] ... offsets[i + 1] - 1 (csplat_prefix_sum), in that order.
+// If mean2d_grad_norms is not NULL, adds |dL/d mean2d| (pixels) of each splat that touched a
+// tile, and if visible_counts is not NULL adds 1 for it: the statistics of adaptive density control.
+void csplat_gather_gradients(const uint32_t *offsets, const float *entry_grads, float *splat_grads,
+                             float *mean2d_grad_norms, uint32_t *visible_counts,
+                             int32_t begin, int32_t end);
+
+#endif

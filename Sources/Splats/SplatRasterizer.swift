@@ -1,0 +1,342 @@
+import CSplat
+import Foundation
+
+/// Renders a `GaussianCloud` through a `SplatCamera` with the CSplat kernels on all cores, and
+/// runs the exact backward of the last render. Owns every scratch buffer, reused across calls.
+/// Results do not depend on `threadCount`: every kernel writes disjoint outputs and partial
+/// gradients are summed in a fixed order.
+public final class SplatRasterizer {
+    /// Cores to use.
+    public var threadCount: Int
+    public var blendOptions: BlendOptions
+    /// Background colour (RGB) seen through transparent pixels; nil is black.
+    public var background: [Float]?
+
+    // Per splat.
+    private let means2d = ScratchBuffer<Float>(), conics = ScratchBuffer<Float>()
+    private let depths = ScratchBuffer<Float>(), opacities = ScratchBuffer<Float>()
+    private let colors = ScratchBuffer<Float>(), radii = ScratchBuffer<Int32>()
+    private let tileRects = ScratchBuffer<Int32>(), tilesTouched = ScratchBuffer<UInt32>()
+    private let clamped = ScratchBuffer<UInt8>(), offsets = ScratchBuffer<UInt32>()
+    private let splatGrads = ScratchBuffer<Float>(), blendSplats = ScratchBuffer<csplat_blend_splat>()
+    // Per (tile, splat) entry.
+    private let keys = ScratchBuffer<UInt64>(), keysTmp = ScratchBuffer<UInt64>()
+    private let values = ScratchBuffer<UInt32>(), valuesTmp = ScratchBuffer<UInt32>()
+    private let entrySplats = ScratchBuffer<UInt32>(), sortedSplats = ScratchBuffer<UInt32>()
+    private let entryGrads = ScratchBuffer<Float>()
+    private var sortedEntries: UnsafeMutablePointer<UInt32>? // the sort's values: keys or tmp pair
+    // Per tile and per pixel.
+    private let tileRanges = ScratchBuffer<UInt32>()
+    private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
+
+    /// Seconds spent in each stage by the last render and backward (for benchmarks).
+    public private(set) var stageSeconds = StageSeconds()
+
+    /// What the last render saw, including the blending settings its backward must reuse. The
+    /// cloud is kept only until its backward: holding on to its arrays longer would make the
+    /// optimiser's in-place update copy them.
+    private var last: (cloud: GaussianCloud?, camera: SplatCamera, degree: Int, count: Int, entries: Int,
+                       options: BlendOptions, background: [Float]?)?
+
+    public init(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                blendOptions: BlendOptions = BlendOptions(), background: [Float]? = nil) {
+        self.threadCount = max(1, threadCount)
+        self.blendOptions = blendOptions
+        self.background = background
+    }
+
+    /// Splat radii in pixels of the last render (0 = culled): the screen size used by pruning.
+    public var lastRadii: [Int32] {
+        guard let n = last?.count else { return [] }
+        return Array(UnsafeBufferPointer(start: radii.pointer, count: n))
+    }
+
+    /// Number of (tile, splat) pairs of the last render.
+    public var lastEntryCount: Int { last?.entries ?? 0 }
+
+    /// Renders the cloud, evaluating SH up to `shDegree` (default: the cloud's stored degree).
+    public func render(_ cloud: GaussianCloud, camera: SplatCamera, shDegree: Int? = nil) throws -> RenderedImage {
+        var image = RenderedImage(width: 0, height: 0, color: [], alpha: [], depth: [])
+        try render(cloud, camera: camera, shDegree: shDegree, into: &image)
+        return image
+    }
+
+    /// As `render(_:camera:shDegree:)`, writing into `image` and reusing its arrays when their
+    /// sizes already fit (what a training loop wants: no allocation per step).
+    public func render(_ cloud: GaussianCloud, camera: SplatCamera, shDegree: Int? = nil,
+                       into image: inout RenderedImage) throws {
+        try cloud.validateLayout()
+        try camera.validate()
+        try blendOptions.validate()
+        let degree = shDegree ?? cloud.shDegree
+        guard (0...cloud.shDegree).contains(degree) else {
+            throw SplatsError.badCloud(field: "shDegree", reason: "evaluated degree \(degree) is above the stored \(cloud.shDegree)")
+        }
+        if let bg = background, bg.count != 3 || !bg.allSatisfy(\.isFinite) {
+            throw SplatsError.badImage(field: "background", reason: "needs 3 finite floats")
+        }
+        last = nil
+        var clock = StageClock(threadTime: threadCount == 1)
+        let n = cloud.count, pixels = camera.width * camera.height
+        reserveSplatBuffers(n)
+        var cam = camera.kernelCamera
+        var projected = projectedView()
+        let threads = threadCount
+
+        let options = kernelOptions(blendOptions)
+        withGaussians(cloud, degree: degree) { gaussians in
+            forEachRange(n, threads: threads) { b, e in
+                csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
+                csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(b), Int32(e))
+            }
+        }
+
+        stageSeconds.project = clock.lap()
+        // Bin and sort.
+        let total = csplat_prefix_sum(tilesTouched.pointer, offsets.pointer, Int32(n))
+        guard total < UInt64(UInt32.max) else {
+            throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 32-bit indices")
+        }
+        let entries = Int(total)
+        for buffer in [values, valuesTmp, entrySplats, sortedSplats] { buffer.reserve(entries) }
+        keys.reserve(entries)
+        keysTmp.reserve(entries)
+        entryGrads.reserve(entries * Int(CSPLAT_GRAD_STRIDE))
+        let tilesX = csplat_tiles_x(Int32(camera.width)), tilesY = csplat_tiles_y(Int32(camera.height))
+        let tileCount = Int(tilesX * tilesY)
+        forEachRange(n, threads: threads) { b, e in
+            csplat_emit_keys(&projected, offsets.pointer, tilesX, keys.pointer, values.pointer,
+                             entrySplats.pointer, Int32(b), Int32(e))
+        }
+        let inTmp = parallelRadixSort(keys: keys.pointer, values: values.pointer, keysTmp: keysTmp.pointer,
+                                      valuesTmp: valuesTmp.pointer, count: entries,
+                                      keyBits: csplat_key_bits(Int32(tileCount)), threads: threads)
+        let sortedKeys = inTmp ? keysTmp.pointer : keys.pointer
+        let sortedValues = inTmp ? valuesTmp.pointer : values.pointer
+        sortedEntries = sortedValues
+        forEachRange(entries, threads: threads) { b, e in
+            csplat_resolve_entries(sortedValues, entrySplats.pointer, sortedSplats.pointer, UInt32(b), UInt32(e))
+        }
+        tileRanges.reserve(2 * tileCount)
+        tileRanges.pointer.initialize(repeating: 0, count: 2 * tileCount)
+        forEachRange(entries, threads: threads) { b, e in
+            csplat_tile_ranges(sortedKeys, UInt32(entries), tileRanges.pointer, UInt32(b), UInt32(e))
+        }
+
+        stageSeconds.sort = clock.lap()
+        // Blend.
+        image.width = camera.width
+        image.height = camera.height
+        if image.color.count != 3 * pixels { image.color = [Float](repeating: 0, count: 3 * pixels) }
+        if image.alpha.count != pixels { image.alpha = [Float](repeating: 0, count: pixels) }
+        if image.depth.count != pixels { image.depth = [Float](repeating: 0, count: pixels) }
+        finalTransmittance.reserve(pixels)
+        lastEntries.reserve(pixels)
+        withRasterInput(camera, blendOptions, background) { input in
+            image.color.withUnsafeMutableBufferPointer { color in
+                image.alpha.withUnsafeMutableBufferPointer { alpha in
+                    image.depth.withUnsafeMutableBufferPointer { depth in
+                        var output = csplat_raster_output(color: color.baseAddress, alpha: alpha.baseAddress,
+                                                          depth: depth.baseAddress,
+                                                          final_transmittance: finalTransmittance.pointer,
+                                                          last_entries: lastEntries.pointer)
+                        forEachRange(tileCount, threads: threads) { b, e in
+                            csplat_rasterize_forward(input, &output, Int32(b), Int32(e))
+                        }
+                    }
+                }
+            }
+        }
+        stageSeconds.blend = clock.lap()
+        last = (cloud, camera, degree, n, entries, blendOptions, background)
+    }
+
+    /// Gradients of a loss with respect to every splat parameter, given the loss gradients with
+    /// respect to the last render's colour (width × height × 3) and optionally its alpha and
+    /// depth (width × height each). One backward per render.
+    public func backward(dColor: [Float], dAlpha: [Float]? = nil, dDepth: [Float]? = nil) throws -> SplatGradients {
+        guard let cloud = last?.cloud else {
+            throw SplatsError.noForwardPass(reason: "call render before each backward")
+        }
+        var gradients = SplatGradients(parameters: .zeros(like: cloud), mean2dGradientNorms: [])
+        try backward(dColor: dColor, dAlpha: dAlpha, dDepth: dDepth, into: &gradients)
+        return gradients
+    }
+
+    /// As `backward(dColor:dAlpha:dDepth:)`, writing into `gradients` and reusing its storage
+    /// when its layout already fits (what a training loop wants: no allocation per step).
+    public func backward(dColor: [Float], dAlpha: [Float]?, dDepth: [Float]?, into gradients: inout SplatGradients) throws {
+        guard let (lastCloud, camera, degree, _, _, options, background) = last, let cloud = lastCloud else {
+            throw SplatsError.noForwardPass(reason: "call render before each backward")
+        }
+        let n = cloud.count, pixels = camera.width * camera.height
+        guard dColor.count == 3 * pixels else {
+            throw SplatsError.badImage(field: "dColor", reason: "holds \(dColor.count) floats, expected \(3 * pixels)")
+        }
+        if let d = dAlpha, d.count != pixels {
+            throw SplatsError.badImage(field: "dAlpha", reason: "holds \(d.count) floats, expected \(pixels)")
+        }
+        if let d = dDepth, d.count != pixels {
+            throw SplatsError.badImage(field: "dDepth", reason: "holds \(d.count) floats, expected \(pixels)")
+        }
+        let threads = threadCount
+        var clock = StageClock(threadTime: threadCount == 1)
+        let tileCount = Int(csplat_tiles_x(Int32(camera.width)) * csplat_tiles_y(Int32(camera.height)))
+        withRasterInput(camera, options, background) { input in
+            var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
+                                               final_transmittance: finalTransmittance.pointer,
+                                               last_entries: lastEntries.pointer)
+            dColor.withUnsafeBufferPointer { dc in
+                withOptionalPointer(dAlpha) { da in
+                    withOptionalPointer(dDepth) { dd in
+                        forEachRange(tileCount, threads: threads) { b, e in
+                            csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd,
+                                                      entryGrads.pointer, Int32(b), Int32(e))
+                        }
+                    }
+                }
+            }
+        }
+        stageSeconds.blendBackward = clock.lap()
+        if gradients.parameters.count != n || gradients.parameters.shDegree != cloud.shDegree {
+            gradients.parameters = .zeros(like: cloud)
+        }
+        if gradients.mean2dGradientNorms.count != n {
+            gradients.mean2dGradientNorms = [Float](repeating: 0, count: n)
+        }
+        gradients.mean2dGradientNorms.withUnsafeMutableBufferPointer { normPointer in
+            for i in normPointer.indices { normPointer[i] = 0 }
+            forEachRange(n, threads: threads) { b, e in
+                csplat_gather_gradients(offsets.pointer, entryGrads.pointer,
+                                        splatGrads.pointer, normPointer.baseAddress, nil, Int32(b), Int32(e))
+            }
+        }
+
+        stageSeconds.gather = clock.lap()
+        var cam = camera.kernelCamera
+        var projected = projectedView()
+        withGaussians(cloud, degree: degree) { gaussians in
+            gradients.parameters.means.withUnsafeMutableBufferPointer { gm in
+                gradients.parameters.logScales.withUnsafeMutableBufferPointer { gs in
+                    gradients.parameters.rotations.withUnsafeMutableBufferPointer { gr in
+                        gradients.parameters.opacityLogits.withUnsafeMutableBufferPointer { go in
+                            gradients.parameters.sh.withUnsafeMutableBufferPointer { gh in
+                                var out = csplat_gaussian_grads(means: gm.baseAddress, log_scales: gs.baseAddress,
+                                                                rotations: gr.baseAddress, opacity_logits: go.baseAddress,
+                                                                sh: gh.baseAddress)
+                                forEachRange(n, threads: threads) { b, e in
+                                    csplat_project_backward(gaussians, &cam, &projected, splatGrads.pointer,
+                                                            &out, Int32(b), Int32(e))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        stageSeconds.projectBackward = clock.lap()
+        last?.cloud = nil
+    }
+
+    // MARK: - Plumbing
+
+    private func reserveSplatBuffers(_ n: Int) {
+        means2d.reserve(2 * n)
+        conics.reserve(3 * n)
+        depths.reserve(n)
+        opacities.reserve(n)
+        colors.reserve(3 * n)
+        radii.reserve(n)
+        tileRects.reserve(4 * n)
+        tilesTouched.reserve(n)
+        clamped.reserve(3 * n)
+        offsets.reserve(n + 1)
+        splatGrads.reserve(n * Int(CSPLAT_GRAD_STRIDE))
+        blendSplats.reserve(n)
+    }
+
+    private func kernelOptions(_ o: BlendOptions) -> csplat_blend_options {
+        csplat_blend_options(alpha_min: o.alphaMin, alpha_max: o.alphaMax, transmittance_min: o.transmittanceMin)
+    }
+
+    private func projectedView() -> csplat_projected {
+        csplat_projected(means2d: means2d.pointer, conics: conics.pointer, depths: depths.pointer,
+                         opacities: opacities.pointer, colors: colors.pointer, radii: radii.pointer,
+                         tile_rects: tileRects.pointer, tiles_touched: tilesTouched.pointer,
+                         clamped: clamped.pointer)
+    }
+
+    private func withRasterInput(_ camera: SplatCamera, _ blend: BlendOptions, _ background: [Float]?,
+                                 _ body: (UnsafePointer<csplat_raster_input>) -> Void) {
+        let options = kernelOptions(blend)
+        withOptionalPointer(background) { bg in
+            var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: sortedSplats.pointer,
+                                            sorted_entries: sortedEntries,
+                                            tile_ranges: tileRanges.pointer, width: Int32(camera.width),
+                                            height: Int32(camera.height), background: bg, options: options)
+            body(&input)
+        }
+    }
+
+    private func withGaussians(_ cloud: GaussianCloud, degree: Int, _ body: (UnsafePointer<csplat_gaussians>) -> Void) {
+        cloud.means.withUnsafeBufferPointer { m in
+            cloud.logScales.withUnsafeBufferPointer { s in
+                cloud.rotations.withUnsafeBufferPointer { r in
+                    cloud.opacityLogits.withUnsafeBufferPointer { o in
+                        cloud.sh.withUnsafeBufferPointer { h in
+                            var g = csplat_gaussians(means: m.baseAddress, log_scales: s.baseAddress,
+                                                     rotations: r.baseAddress, opacity_logits: o.baseAddress,
+                                                     sh: h.baseAddress, sh_stride: Int32(cloud.shCoefficients),
+                                                     sh_degree: Int32(degree), count: Int32(cloud.count))
+                            body(&g)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Passes the array's base address, or nil for a nil array.
+func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// Seconds of the rasterizer's stages: wall-clock time, or with one thread the CPU time of the
+/// calling thread (which then runs every kernel), so that other load on the machine does not
+/// count.
+public struct StageSeconds: Equatable {
+    public var project = 0.0, sort = 0.0, blend = 0.0
+    public var blendBackward = 0.0, gather = 0.0, projectBackward = 0.0
+    public init() {}
+    /// All stages.
+    public var total: Double {
+        let forward: Double = project + sort + blend
+        let backward: Double = blendBackward + gather + projectBackward
+        return forward + backward
+    }
+}
+
+struct StageClock {
+    private let threadTime: Bool
+    private var start: Double
+
+    init(threadTime: Bool) {
+        self.threadTime = threadTime
+        start = 0
+        start = now()
+    }
+
+    private func now() -> Double {
+        var t = timespec()
+        clock_gettime(threadTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    mutating func lap() -> Double {
+        let t = now()
+        defer { start = t }
+        return t - start
+    }
+}
