@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "CSplat", cSettings: optimize),
         .target(name: "Splats", dependencies: ["CSplat"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
+        .target(name: "Export", dependencies: ["Splats"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
     ],
     swiftLanguageModes: [.v5]
 )
