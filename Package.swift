@@ -48,6 +48,8 @@ let package = Package(
         // their slow double-precision references; the Swift module runs them on all cores.
         .target(name: "CSplat", cSettings: optimize),
         .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
+        // Scene files other tools open: the 3DGS PLY (more formats to come).
+        .target(name: "Export", dependencies: ["Splats"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting", "Render",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
