@@ -32,6 +32,10 @@ let package = Package(
         .target(name: "Reporting"),
         .target(name: "Geometry"),
         .target(name: "Media", dependencies: ["CFFmpeg", "CMediaSupport", "Reporting"]),
+        // SIFT-style feature kernels (blur, extrema, orientation, descriptors) over row / keypoint ranges.
+        .target(name: "CFeatures", cSettings: optimize),
+        // Structure from motion: features, matching, minimal solvers, RANSAC.
+        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"]),
         .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting",
@@ -40,6 +44,7 @@ let package = Package(
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
     swiftLanguageModes: [.v5]
