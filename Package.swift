@@ -35,7 +35,10 @@ let package = Package(
         // SIFT-style feature kernels (blur, extrema, orientation, descriptors) over row / keypoint ranges.
         .target(name: "CFeatures", cSettings: optimize),
         // Structure from motion: features, matching, minimal solvers, RANSAC.
-        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"]),
+        // Optimised even in debug builds: the tests run thousands of RANSAC iterations of the
+        // minimal solvers, whose small-matrix code is ~50× slower unoptimised.
+        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting",
