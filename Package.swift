@@ -45,6 +45,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Timings for Tools/bench/features (features, matching, minimal solvers).
+        .executableTarget(name: "estimate-bench", dependencies: ["Estimate", "Geometry", "Media"]),
+
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media"], exclude: ["Fixtures"]),

@@ -6,17 +6,23 @@ static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ?
 void v2w_blur_horizontal(const float *src, float *dst, int width, int height,
                          const float *kernel, int radius, int row0, int row1) {
     (void)height;
+    // Interior columns accumulate tap by tap across the row (vectorises); the few border
+    // columns replicate the edge pixel.
+    const int lo = radius < width ? radius : width, hi = width - radius > lo ? width - radius : lo;
     for (int y = row0; y < row1; y++) {
         const float *s = src + (size_t)y * width;
         float *d = dst + (size_t)y * width;
+        for (int x = lo; x < hi; x++) d[x] = 0;
+        for (int k = 0; k <= 2 * radius; k++) {
+            const float w = kernel[k];
+            const float *p = s + k - radius;
+            for (int x = lo; x < hi; x++) d[x] += w * p[x];
+        }
         for (int x = 0; x < width; x++) {
+            if (x == lo) x = hi;
+            if (x >= width) break;
             float acc = 0;
-            if (x >= radius && x + radius < width) {
-                const float *p = s + x - radius;
-                for (int k = 0; k <= 2 * radius; k++) acc += kernel[k] * p[k];
-            } else {
-                for (int k = -radius; k <= radius; k++) acc += kernel[k + radius] * s[clampi(x + k, 0, width - 1)];
-            }
+            for (int k = -radius; k <= radius; k++) acc += kernel[k + radius] * s[clampi(x + k, 0, width - 1)];
             d[x] = acc;
         }
     }
