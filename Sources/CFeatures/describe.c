@@ -76,7 +76,7 @@ int v2w_orientations(const float *image, int width, int height, float x, float y
         for (int k = 0; k < ORI_BINS; k++) {
             if (used[k]) continue;
             const float l = hist[(k + ORI_BINS - 1) % ORI_BINS], r = hist[(k + 1) % ORI_BINS];
-            if (hist[k] > l && hist[k] > r && hist[k] >= peak_ratio * maximum && (best < 0 || hist[k] > hist[best])) best = k;
+            if (hist[k] > l && hist[k] >= r && hist[k] >= peak_ratio * maximum && (best < 0 || hist[k] > hist[best])) best = k;
         }
         if (best < 0) break;
         used[best] = 1;
