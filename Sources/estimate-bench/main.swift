@@ -1,6 +1,7 @@
 // Figures for Tools/bench/features: feature extraction, matching and solver timings.
 //   estimate-bench features IMAGE [IMAGE2] [--threads N] [--no-upsample] [--max N] [--runs N]
 //   estimate-bench solvers
+//   estimate-bench pair IMAGE1 IMAGE2 [--fov DEGREES] [--raw1 FILE --raw2 FILE]
 import Estimate
 import Foundation
 import Geometry
@@ -70,11 +71,63 @@ func solverBenchmark() {
     print("solutions \(solutions)")
 }
 
+/// Features from a raw file of n × (x, y, scale, orientation, 128 descriptor floats) float32,
+/// as Tools/bench/features writes from pycolmap; descriptors are renormalised to unit L2.
+func loadRawFeatures(_ path: String, width: Int, height: Int) throws -> Features {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let floats = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    let n = floats.count / 132
+    var keypoints: [Keypoint] = [], descriptors: [Float] = []
+    for i in 0..<n {
+        let row = floats[(i * 132)..<((i + 1) * 132)]
+        let b = row.startIndex
+        keypoints.append(Keypoint(x: row[b], y: row[b + 1], scale: row[b + 2], orientation: row[b + 3], response: 0, octave: 0))
+        let d = Array(row[(b + 4)...])
+        let norm = d.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        descriptors += d.map { norm > 0 ? $0 / norm : 0 }
+    }
+    return try Features(width: width, height: height, keypoints: keypoints, descriptors: descriptors)
+}
+
+/// Two views: features (ours or loaded), ratio-test matching, five-point LO-RANSAC with a
+/// field-of-view prior; prints the support.
+func pairBenchmark(_ arguments: [String]) throws {
+    guard arguments.count >= 2 else { print("need two images"); exit(2) }
+    let a = try ImageFile.read(URL(fileURLWithPath: arguments[0])), b = try ImageFile.read(URL(fileURLWithPath: arguments[1]))
+    let fov = Double(value(arguments, "--fov") ?? "56") ?? 56
+    var fa: Features, fb: Features
+    if let raw1 = value(arguments, "--raw1"), let raw2 = value(arguments, "--raw2") {
+        fa = try loadRawFeatures(raw1, width: a.width, height: a.height)
+        fb = try loadRawFeatures(raw2, width: b.width, height: b.height)
+    } else {
+        var options = FeatureOptions()
+        if let m = value(arguments, "--max"), let n = Int(m) { options.maxKeypoints = n }
+        let extractor = try FeatureExtractor(options: options)
+        fa = try extractor.extract(a); fb = try extractor.extract(b)
+    }
+    var matches: [Match] = []
+    let matchTime = try seconds { matches = try Matcher.match(fa, fb) }
+    let p1 = matches.map { Vec2(Double(fa.keypoints[$0.index1].x), Double(fa.keypoints[$0.index1].y)) }
+    let p2 = matches.map { Vec2(Double(fb.keypoints[$0.index2].x), Double(fb.keypoints[$0.index2].y)) }
+    let k = Intrinsics(fieldOfViewX: fov, width: a.width, height: a.height)
+    var result: RelativePoseEstimate?
+    let ransacTime = try seconds {
+        result = try RelativePose.estimate(points1: p1, points2: p2, intrinsics1: k, intrinsics2: k, options: RansacOptions(maxError: 2, seed: 1))
+    }
+    print("keypoints \(fa.count) \(fb.count)")
+    print("matches \(matches.count)")
+    print("inliers \(result!.inliers.count)")
+    print("match_s \(matchTime)")
+    print("ransac_s \(ransacTime)")
+    print("ransac_iterations \(result!.iterations)")
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "features": try featureBenchmark(Array(arguments.dropFirst()))
 case "solvers": solverBenchmark()
+case "pair": try pairBenchmark(Array(arguments.dropFirst()))
 default:
-    print("usage: estimate-bench features IMAGE [IMAGE2] [--threads N] [--no-upsample] [--max N] [--runs N] | solvers")
+    print("usage: estimate-bench features IMAGE [IMAGE2] [--threads N] [--no-upsample] [--max N] [--runs N] | solvers | pair IMAGE1 IMAGE2 [--fov DEG] [--raw1 F --raw2 F]")
     exit(2)
 }

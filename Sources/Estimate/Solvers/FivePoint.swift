@@ -22,8 +22,9 @@ public enum FivePoint {
             guard norm > 0 else { return [] }
             for c in 0..<9 { constraints[i, c] = row[c] / norm }
         }
-        let basis = constraints.nullSpace(count: 4)  // X, Y, Z, W
-        return solve(nullSpace: basis)
+        // X, Y, Z, W from the SVD: an orthonormal basis. (A basis from Gauss–Jordan elimination
+        // is cheaper but was seen to cluster the roots of the degree-10 polynomial badly.)
+        return solve(nullSpace: constraints.nullSpace(count: 4))
     }
 
     /// The polynomial part, from the four null-space vectors (row-major 3×3 each).
@@ -165,8 +166,8 @@ struct CubicPoly {
 
     /// Value and gradient at q = (x, y, z).
     func valueAndGradient(_ q: Vec3) -> (Double, Vec3) {
-        let px = [1, q.x, q.x * q.x, q.x * q.x * q.x], py = [1, q.y, q.y * q.y, q.y * q.y * q.y]
-        let pz = [1, q.z, q.z * q.z, q.z * q.z * q.z]
+        let px = SIMD4<Double>(1, q.x, q.x * q.x, q.x * q.x * q.x), py = SIMD4<Double>(1, q.y, q.y * q.y, q.y * q.y * q.y)
+        let pz = SIMD4<Double>(1, q.z, q.z * q.z, q.z * q.z * q.z)
         var v = 0.0, g = Vec3.zero
         for k in 0..<20 where c[k] != 0 {
             let (i, j, l) = CubicPoly.exponents[k]

@@ -19,40 +19,49 @@ struct DenseMatrix {
     /// the columns. Returned sorted by singular value, largest first; `v[k]` is the k-th right
     /// singular vector. Fewer rows than columns is fine: the missing rows count as zeros.
     func rightSingularVectors() -> (values: [Double], vectors: [[Double]]) {
-        let n = columns
-        // Work on columns: W = A V, rotated until its columns are orthogonal.
-        var w = [[Double]](repeating: [Double](repeating: 0, count: rows), count: n)
-        for r in 0..<rows { for c in 0..<n { w[c][r] = self[r, c] } }
-        var v = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for i in 0..<n { v[i][i] = 1 }
-        for _ in 0..<80 {
-            var rotated = false
-            for p in 0..<(n - 1) {
-                for q in (p + 1)..<n {
-                    var alpha = 0.0, beta = 0.0, gamma = 0.0
-                    for k in 0..<rows {
-                        alpha += w[p][k] * w[p][k]; beta += w[q][k] * w[q][k]; gamma += w[p][k] * w[q][k]
+        let n = columns, m = rows
+        // Work on columns: W = A V, rotated until its columns are orthogonal. Column-major
+        // flat storage: column c of W is w[c·m ..< (c+1)·m], of V is v[c·n ..< (c+1)·n].
+        var w = [Double](repeating: 0, count: m * n)
+        for r in 0..<m { for c in 0..<n { w[c * m + r] = values[r * n + c] } }
+        var v = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { v[i * n + i] = 1 }
+        // Below this a pair's coupling is round-off of (numerically) zero columns: rotating
+        // them changes nothing and would never settle.
+        let negligible = 1e-30 * values.reduce(0) { $0 + $1 * $1 }
+        w.withUnsafeMutableBufferPointer { w in
+            v.withUnsafeMutableBufferPointer { v in
+                for _ in 0..<80 {
+                    var rotated = false
+                    for p in 0..<(n - 1) {
+                        for q in (p + 1)..<n {
+                            var alpha = 0.0, beta = 0.0, gamma = 0.0
+                            for k in 0..<m {
+                                let a = w[p * m + k], b = w[q * m + k]
+                                alpha += a * a; beta += b * b; gamma += a * b
+                            }
+                            guard abs(gamma) > negligible, abs(gamma) > 1e-15 * (alpha * beta).squareRoot() else { continue }
+                            rotated = true
+                            let zeta = (beta - alpha) / (2 * gamma)
+                            let t = (zeta >= 0 ? 1.0 : -1.0) / (abs(zeta) + (1 + zeta * zeta).squareRoot())
+                            let c = 1 / (1 + t * t).squareRoot(), s = c * t
+                            for k in 0..<m {
+                                let a = w[p * m + k], b = w[q * m + k]
+                                w[p * m + k] = c * a - s * b; w[q * m + k] = s * a + c * b
+                            }
+                            for k in 0..<n {
+                                let a = v[p * n + k], b = v[q * n + k]
+                                v[p * n + k] = c * a - s * b; v[q * n + k] = s * a + c * b
+                            }
+                        }
                     }
-                    guard gamma != 0, abs(gamma) > 1e-15 * (alpha * beta).squareRoot() else { continue }
-                    rotated = true
-                    let zeta = (beta - alpha) / (2 * gamma)
-                    let t = (zeta >= 0 ? 1.0 : -1.0) / (abs(zeta) + (1 + zeta * zeta).squareRoot())
-                    let c = 1 / (1 + t * t).squareRoot(), s = c * t
-                    for k in 0..<rows {
-                        let a = w[p][k], b = w[q][k]
-                        w[p][k] = c * a - s * b; w[q][k] = s * a + c * b
-                    }
-                    for k in 0..<n {
-                        let a = v[p][k], b = v[q][k]
-                        v[p][k] = c * a - s * b; v[q][k] = s * a + c * b
-                    }
+                    if !rotated { break }
                 }
             }
-            if !rotated { break }
         }
-        let norms = w.map { col in col.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        let norms = (0..<n).map { c in (0..<m).reduce(0.0) { $0 + w[c * m + $1] * w[c * m + $1] }.squareRoot() }
         let order = (0..<n).sorted { norms[$0] > norms[$1] }
-        return (order.map { norms[$0] }, order.map { v[$0] })
+        return (order.map { norms[$0] }, order.map { Array(v[($0 * n)..<(($0 + 1) * n)]) })
     }
 
     /// The right singular vectors of the `count` smallest singular values (a basis of the
