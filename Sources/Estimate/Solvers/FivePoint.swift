@@ -112,20 +112,27 @@ public enum FivePoint {
     /// analytic derivatives; keeps the start if the residual does not shrink.
     private static func polish(_ start: Vec3, _ equations: [CubicPoly]) -> Vec3 {
         var p = start
-        func residualNorm(_ q: Vec3) -> Double { equations.reduce(0) { let v = $1.value(q); return $0 + v * v } }
+        func residualNorm(_ q: Vec3) -> Double {
+            let basis = CubicPoly.monomials(at: q)
+            return equations.reduce(0) { let v = $1.dot(basis.values); return $0 + v * v }
+        }
         var cost = residualNorm(p)
         for _ in 0..<4 {
+            let basis = CubicPoly.monomials(at: p)
             var jtj = Mat3.zero, jtr = Vec3.zero
             for eq in equations {
-                let (value, gradient) = eq.valueAndGradient(p)
+                let value = eq.dot(basis.values)
+                let gradient = Vec3(eq.dot(basis.dx), eq.dot(basis.dy), eq.dot(basis.dz))
                 jtj = jtj + Mat3.outer(gradient, gradient)
                 jtr = jtr + value * gradient
             }
             guard let inverse = jtj.inverse() else { break }
-            let next = p - inverse * jtr
+            let step = inverse * jtr
+            let next = p - step
             let nextCost = residualNorm(next)
             guard nextCost < cost else { break }
             p = next; cost = nextCost
+            if length(step) <= 1e-15 * max(1, length(p)) { break }
         }
         return p
     }
@@ -161,22 +168,26 @@ struct CubicPoly {
         set { c[k] = newValue }
     }
 
-    /// Value at q = (x, y, z).
-    func value(_ q: Vec3) -> Double { valueAndGradient(q).0 }
-
-    /// Value and gradient at q = (x, y, z).
-    func valueAndGradient(_ q: Vec3) -> (Double, Vec3) {
+    /// The 20 monomials at q = (x, y, z) and their partial derivatives, in index order:
+    /// a polynomial's value is then `dot(values)`, its gradient the dots with dx, dy, dz.
+    static func monomials(at q: Vec3) -> (values: [Double], dx: [Double], dy: [Double], dz: [Double]) {
         let px = SIMD4<Double>(1, q.x, q.x * q.x, q.x * q.x * q.x), py = SIMD4<Double>(1, q.y, q.y * q.y, q.y * q.y * q.y)
         let pz = SIMD4<Double>(1, q.z, q.z * q.z, q.z * q.z * q.z)
-        var v = 0.0, g = Vec3.zero
-        for k in 0..<20 where c[k] != 0 {
-            let (i, j, l) = CubicPoly.exponents[k]
-            v += c[k] * px[i] * py[j] * pz[l]
-            if i > 0 { g.x += c[k] * Double(i) * px[i - 1] * py[j] * pz[l] }
-            if j > 0 { g.y += c[k] * Double(j) * px[i] * py[j - 1] * pz[l] }
-            if l > 0 { g.z += c[k] * Double(l) * px[i] * py[j] * pz[l - 1] }
+        var values = [Double](repeating: 0, count: 20), dx = values, dy = values, dz = values
+        for (k, (i, j, l)) in exponents.enumerated() {
+            values[k] = px[i] * py[j] * pz[l]
+            if i > 0 { dx[k] = Double(i) * px[i - 1] * py[j] * pz[l] }
+            if j > 0 { dy[k] = Double(j) * px[i] * py[j - 1] * pz[l] }
+            if l > 0 { dz[k] = Double(l) * px[i] * py[j] * pz[l - 1] }
         }
-        return (v, g)
+        return (values, dx, dy, dz)
+    }
+
+    /// Σ c[k] · basis[k].
+    func dot(_ basis: [Double]) -> Double {
+        var s = 0.0
+        for k in 0..<20 { s += c[k] * basis[k] }
+        return s
     }
 
     func scaled(_ s: Double) -> CubicPoly { var p = self; for k in 0..<20 { p.c[k] *= s }; return p }
