@@ -57,8 +57,11 @@ int v2w_refine_extremum(const float *const *dog, int layers, int width, int heig
                         int border, v2w_extremum *out) {
     float offset[3] = {0, 0, 0}, g[3] = {0, 0, 0};
     float dxx = 0, dyy = 0, dxy = 0;
-    int converged = 0;
-    for (int iteration = 0; iteration < 5; iteration++) {
+    // Move to the neighbouring sample only when the offset clearly points there (> 0.6, as
+    // VLFeat does): with Lowe's 0.5 an extremum halfway between two samples oscillates and is
+    // lost. After at most five moves the fit at the current sample is kept if its offset stays
+    // within one sample.
+    for (int moves = 0;; moves++) {
         const float *p = dog[layer - 1], *c = dog[layer], *n = dog[layer + 1];
         const size_t i = (size_t)y * width + x;
         const int w = width;
@@ -73,14 +76,15 @@ int v2w_refine_extremum(const float *const *dog, int layers, int width, int heig
         const float dys = 0.25f * (n[i + w] - n[i - w] - p[i + w] + p[i - w]);
         const float h[9] = {dxx, dxy, dxs, dxy, dyy, dys, dxs, dys, dss};
         if (!solve3(h, g, offset)) return 0;
-        if (fabsf(offset[0]) < 0.5f && fabsf(offset[1]) < 0.5f && fabsf(offset[2]) < 0.5f) { converged = 1; break; }
-        if (fabsf(offset[0]) > 1e4f || fabsf(offset[1]) > 1e4f || fabsf(offset[2]) > 1e4f) return 0;
-        x += (int)lrintf(offset[0]);
-        y += (int)lrintf(offset[1]);
-        layer += (int)lrintf(offset[2]);
-        if (layer < 1 || layer > layers || x < border || x >= width - border || y < border || y >= height - border) return 0;
+        const int mx = offset[0] > 0.6f ? 1 : (offset[0] < -0.6f ? -1 : 0);
+        const int my = offset[1] > 0.6f ? 1 : (offset[1] < -0.6f ? -1 : 0);
+        const int ms = offset[2] > 0.6f ? 1 : (offset[2] < -0.6f ? -1 : 0);
+        if ((mx == 0 && my == 0 && ms == 0) || moves == 5) break;
+        if (layer + ms < 1 || layer + ms > layers || x + mx < border || x + mx >= width - border ||
+            y + my < border || y + my >= height - border) break;
+        x += mx; y += my; layer += ms;
     }
-    if (!converged) return 0;
+    if (!(fabsf(offset[0]) <= 1 && fabsf(offset[1]) <= 1 && fabsf(offset[2]) <= 1)) return 0;
     const float value = dog[layer][(size_t)y * width + x];
     const float contrast = value + 0.5f * (g[0] * offset[0] + g[1] * offset[1] + g[2] * offset[2]);
     if (fabsf(contrast) < contrast_threshold) return 0;

@@ -1,4 +1,5 @@
 // Gaussian scale space: separable blur, resampling, differences.
+#include <math.h>
 #include "CFeatures.h"
 
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
@@ -69,6 +70,45 @@ void v2w_downsample2(const float *src, int width, int height, float *dst) {
         const float *s = src + (size_t)(2 * y) * width;
         float *d = dst + (size_t)y * ow;
         for (int x = 0; x < ow; x++) d[x] = s[2 * x];
+    }
+}
+
+// Weight of input cell [i, i + 1) inside the output footprint [a, b).
+static inline float overlap(int i, double a, double b) {
+    double lo = i > a ? i : a, hi = i + 1 < b ? i + 1 : b;
+    return hi > lo ? (float)(hi - lo) : 0.0f;
+}
+
+void v2w_shrink_horizontal(const float *src, int width, int height, float *dst, int out_width, int row0, int row1) {
+    (void)height;
+    const double scale = (double)width / out_width;
+    for (int y = row0; y < row1; y++) {
+        const float *s = src + (size_t)y * width;
+        float *d = dst + (size_t)y * out_width;
+        for (int x = 0; x < out_width; x++) {
+            const double a = x * scale, b = (x + 1) * scale;
+            int i0 = (int)a, i1 = (int)ceil(b);
+            if (i1 > width) i1 = width;
+            float acc = 0;
+            for (int i = i0; i < i1; i++) acc += overlap(i, a, b) * s[i];
+            d[x] = (float)(acc / scale);
+        }
+    }
+}
+
+void v2w_shrink_vertical(const float *src, int width, int height, float *dst, int out_height, int row0, int row1) {
+    const double scale = (double)height / out_height;
+    for (int y = row0; y < row1; y++) {
+        float *d = dst + (size_t)y * width;
+        for (int x = 0; x < width; x++) d[x] = 0;
+        const double a = y * scale, b = (y + 1) * scale;
+        int i0 = (int)a, i1 = (int)ceil(b);
+        if (i1 > height) i1 = height;
+        for (int i = i0; i < i1; i++) {
+            const float w = (float)(overlap(i, a, b) / scale);
+            const float *s = src + (size_t)i * width;
+            for (int x = 0; x < width; x++) d[x] += w * s[x];
+        }
     }
 }
 

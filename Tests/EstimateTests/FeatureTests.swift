@@ -30,25 +30,32 @@ func warped(_ gray: [Float], width: Int, height: Int, angle: Double, scale: Doub
 final class FeatureTests: XCTestCase {
     func loadKitchen() throws -> Image { try ImageFile.read(fixtures.appendingPathComponent("kitchen00_320.jpg")) }
 
-    func testDescriptorsAreUnitRootSIFTAndTheCapKeepsTheStrongest() throws {
+    func testDescriptorsAreUnitRootSIFTAndTheCapKeepsThePriorityOrder() throws {
         let image = try loadKitchen()
-        let all = try FeatureExtractor().extract(image)
-        XCTAssertGreaterThan(all.count, 300)
-        for k in 0..<all.count {
-            let d = all.descriptor(k)
-            XCTAssertEqual(d.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-4)
-            XCTAssertTrue(d.allSatisfy { $0 >= 0 })
-            let p = all.keypoints[k]
-            XCTAssertTrue(p.x >= 0 && p.y >= 0 && p.x <= Float(image.width) && p.y <= Float(image.height))
-            XCTAssertTrue(p.orientation >= 0 && p.orientation < 2 * .pi)
-            if k > 0 { XCTAssertLessThanOrEqual(p.response, all.keypoints[k - 1].response) }
+        for priority in [KeypointPriority.largestScale, .strongestResponse] {
+            var options = FeatureOptions()
+            options.priority = priority
+            let all = try FeatureExtractor(options: options).extract(image)
+            XCTAssertGreaterThan(all.count, 300)
+            for k in 0..<all.count {
+                let d = all.descriptor(k)
+                XCTAssertEqual(d.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-4)
+                XCTAssertTrue(d.allSatisfy { $0 >= 0 })
+                let p = all.keypoints[k]
+                XCTAssertTrue(p.x >= 0 && p.y >= 0 && p.x <= Float(image.width) && p.y <= Float(image.height))
+                XCTAssertTrue(p.orientation >= 0 && p.orientation < 2 * .pi)
+                if k > 0 {
+                    let previous = all.keypoints[k - 1]
+                    if priority == .largestScale { XCTAssertLessThanOrEqual(p.scale, previous.scale * (1 + 1e-6)) }
+                    else { XCTAssertLessThanOrEqual(p.response, previous.response) }
+                }
+            }
+            options.maxKeypoints = 50
+            let capped = try FeatureExtractor(options: options).extract(image)
+            XCTAssertEqual(capped.count, 50)
+            XCTAssertEqual(capped.keypoints, Array(all.keypoints.prefix(50)))
+            XCTAssertEqual(capped.descriptors, Array(all.descriptors.prefix(50 * 128)))
         }
-        var options = FeatureOptions()
-        options.maxKeypoints = 50
-        let capped = try FeatureExtractor(options: options).extract(image)
-        XCTAssertEqual(capped.count, 50)
-        XCTAssertEqual(capped.keypoints, Array(all.keypoints.prefix(50)))
-        XCTAssertEqual(capped.descriptors, Array(all.descriptors.prefix(50 * 128)))
     }
 
     func testSameResultOnOneAndTwoThreadsAndInBatches() throws {

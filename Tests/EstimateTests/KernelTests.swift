@@ -36,6 +36,28 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(PyramidOps.gaussianKernel(2).reduce(0, +), 1, accuracy: 1e-6)
     }
 
+    func testShrinkMatchesExactAreaMeans() {
+        let w = 30, h = 20, ow = 13, oh = 7
+        let plane = randomPlane(w, h, seed: 3)
+        let small = PyramidOps(threads: 2).shrink(plane, width: ow, height: oh)
+        let sx = Double(w) / Double(ow), sy = Double(h) / Double(oh)
+        func overlap(_ i: Int, _ a: Double, _ b: Double) -> Double { max(0, min(Double(i + 1), b) - max(Double(i), a)) }
+        for y in 0..<oh {
+            for x in 0..<ow {
+                var sum = 0.0
+                for i in 0..<h {
+                    for j in 0..<w {
+                        let weight = overlap(j, Double(x) * sx, Double(x + 1) * sx) * overlap(i, Double(y) * sy, Double(y + 1) * sy)
+                        sum += weight * Double(plane.pixels[i * w + j])
+                    }
+                }
+                XCTAssertEqual(Double(small.pixels[y * ow + x]), sum / (sx * sy), accuracy: 1e-5)
+            }
+        }
+        let flat = PyramidOps(threads: 1).shrink(Plane(width: w, height: h, pixels: [Float](repeating: 0.7, count: w * h)), width: ow, height: oh)
+        XCTAssertTrue(flat.pixels.allSatisfy { abs($0 - 0.7) < 1e-6 })
+    }
+
     func testUpsampleKeepsALinearRampAtPixelCentres() {
         // f(u, v) = 0.3 u + 0.1 v at input pixel centres; upsampled centres must carry the same
         // function of their own continuous coordinates, away from the replicated border.
@@ -158,13 +180,16 @@ final class KernelTests: XCTestCase {
                 pixels[y * w + x] = Float(0.2 + 0.6 * exp(-(dx * dx + dy * dy) / (2 * blob * blob)))
             }
         }
-        for upsample in [true, false] {
+        for (upsample, maxSize) in [(true, 3200), (false, 3200), (true, 61)] {
             var options = FeatureOptions()
             options.upsampleFirstOctave = upsample
+            options.maxImageSize = maxSize  // 61: shrunk by 96/61 on x and 80/51 on y first
+            options.priority = .strongestResponse
             let features = try FeatureExtractor(options: options).extract(gray: pixels, width: w, height: h)
             let strongest = try XCTUnwrap(features.keypoints.first)
-            XCTAssertEqual(Double(strongest.x), centre.x, accuracy: 0.15)
-            XCTAssertEqual(Double(strongest.y), centre.y, accuracy: 0.15)
+            let tolerance = maxSize < w ? 0.25 : 0.15
+            XCTAssertEqual(Double(strongest.x), centre.x, accuracy: tolerance)
+            XCTAssertEqual(Double(strongest.y), centre.y, accuracy: tolerance)
             XCTAssertEqual(Double(strongest.scale), blob, accuracy: 0.2 * blob)
         }
     }

@@ -22,6 +22,14 @@ void v2w_upsample2(const float *src, int width, int height, float *dst, int row0
 /// Keeps every other pixel (even rows and columns): `dst` is ⌈w/2⌉×⌈h/2⌉.
 void v2w_downsample2(const float *src, int width, int height, float *dst);
 
+/// Area-average downscaling (each output pixel is the mean of the input area it covers, edges
+/// mapped to edges): rows [row0, row1) of the horizontal pass, `src` w×h into `dst` ow×h.
+/// Requires ow ≤ w.
+void v2w_shrink_horizontal(const float *src, int width, int height, float *dst, int out_width, int row0, int row1);
+
+/// Vertical pass: rows [row0, row1) of `dst` (w×oh) from `src` (w×h). Requires oh ≤ h.
+void v2w_shrink_vertical(const float *src, int width, int height, float *dst, int out_height, int row0, int row1);
+
 /// out[i] = a[i] − b[i] for i in [begin, end).
 void v2w_subtract(const float *a, const float *b, float *out, size_t begin, size_t end);
 

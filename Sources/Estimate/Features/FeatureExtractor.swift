@@ -53,6 +53,18 @@ public struct FeatureExtractor: Sendable {
         let ops = PyramidOps(threads: options.threads)
         let layers = options.layersPerOctave
         var plane = Plane(width: width, height: height, pixels: gray)
+        // Large images are shrunk first. Area averaging maps edges to edges, so an input
+        // coordinate is (scaleX, scaleY) times the working image's coordinate.
+        var scaleX = 1.0, scaleY = 1.0
+        let longest = max(width, height)
+        if longest > options.maxImageSize {
+            let factor = Double(longest) / Double(options.maxImageSize)
+            let sw = max(1, Int((Double(width) / factor).rounded())), sh = max(1, Int((Double(height) / factor).rounded()))
+            plane = ops.shrink(plane, width: sw, height: sh)
+            scaleX = Double(width) / Double(sw); scaleY = Double(height) / Double(sh)
+        }
+        // Octave pixel index i sits at working-image coordinate step · i + offset (pixel
+        // centres at +0.5).
         var step = 1.0, offset = 0.5, octaveIndex = 0
         var blur = options.assumedBlur
         if options.upsampleFirstOctave {
@@ -74,10 +86,11 @@ public struct FeatureExtractor: Sendable {
             step *= 2; octaveIndex += 1
         }
 
-        // The strongest keypoints; ties keep detection order, so the result is deterministic.
-        let order = candidates.indices.sorted {
-            candidates[$0].response != candidates[$1].response ? candidates[$0].response > candidates[$1].response : $0 < $1
+        // Keypoints by priority; ties keep detection order, so the result is deterministic.
+        let key: [Float] = candidates.map {
+            options.priority == .largestScale ? Float($0.step) * $0.sigma : $0.response
         }
+        let order = candidates.indices.sorted { key[$0] != key[$1] ? key[$0] > key[$1] : $0 < $1 }
         let chosen = order.prefix(options.maxKeypoints).map { candidates[$0] }
         var descriptors = [Float](repeating: 0, count: chosen.count * Features.descriptorLength)
         descriptors.withUnsafeMutableBufferPointer { out in
@@ -94,8 +107,8 @@ public struct FeatureExtractor: Sendable {
             }
         }
         let keypoints = chosen.map { c in
-            Keypoint(x: Float(c.step * Double(c.x) + c.offset), y: Float(c.step * Double(c.y) + c.offset),
-                     scale: Float(c.step * Double(c.sigma)), orientation: c.angle, response: c.response, octave: c.octave)
+            Keypoint(x: Float(scaleX * (c.step * Double(c.x) + c.offset)), y: Float(scaleY * (c.step * Double(c.y) + c.offset)),
+                     scale: Float(0.5 * (scaleX + scaleY) * c.step * Double(c.sigma)), orientation: c.angle, response: c.response, octave: c.octave)
         }
         return try Features(width: width, height: height, keypoints: keypoints, descriptors: descriptors)
     }

@@ -1,10 +1,26 @@
 import Foundation
 
+/// Which keypoints survive `FeatureOptions.maxKeypoints`.
+public enum KeypointPriority: String, Equatable, Sendable {
+    /// Largest detection scale first (COLMAP's rule). Coarse keypoints repeat and match far
+    /// better: on two 1000×667 kitchen views capped at 8192 this gave 1698 five-point inliers
+    /// against 1261 for `.strongestResponse` (4096: 1012 against 550).
+    case largestScale
+    /// Largest |DoG| response first.
+    case strongestResponse
+}
+
 /// Settings of the SIFT-style feature extractor. Defaults follow COLMAP's SIFT extraction.
 public struct FeatureOptions: Equatable, Sendable {
-    /// Most keypoints kept per image: the strongest by |DoG| response (an orientation split
-    /// counts as separate keypoints). COLMAP's default is 8192.
+    /// Most keypoints kept per image, chosen by `priority` (each orientation of an extremum
+    /// counts as one keypoint). COLMAP's default is 8192.
     public var maxKeypoints: Int = 8192
+    /// Which keypoints the cap keeps; also the order of `Features.keypoints`.
+    public var priority: KeypointPriority = .largestScale
+    /// Longest image side, in pixels, that is processed as is; larger images are first shrunk
+    /// by area averaging to this size (keypoints are still reported in the input's pixels).
+    /// Bounds time and memory for photos from modern phones. COLMAP's default is 3200.
+    public var maxImageSize: Int = 3200
     /// Start the pyramid at twice the image resolution (octave −1), which finds the smallest
     /// features; slower (≈ 4× the pixels in the first octave).
     public var upsampleFirstOctave: Bool = true
@@ -35,6 +51,9 @@ public struct FeatureOptions: Equatable, Sendable {
     public func validate() throws {
         func fail(_ field: String, _ reason: String) -> EstimateError { .invalidOption(field: field, reason: reason) }
         guard maxKeypoints >= 1 else { throw fail("maxKeypoints", "must be ≥ 1, got \(maxKeypoints)") }
+        guard maxImageSize >= minOctaveSize else {
+            throw fail("maxImageSize", "must be ≥ minOctaveSize (\(minOctaveSize)) pixels, got \(maxImageSize)")
+        }
         guard (1...12).contains(maxOctaves) else { throw fail("maxOctaves", "must be in 1…12, got \(maxOctaves)") }
         guard minOctaveSize >= 12 else { throw fail("minOctaveSize", "must be ≥ 12 pixels, got \(minOctaveSize)") }
         guard (1...8).contains(layersPerOctave) else { throw fail("layersPerOctave", "must be in 1…8, got \(layersPerOctave)") }

@@ -19,7 +19,7 @@ public struct Keypoint: Equatable, Sendable {
     }
 }
 
-/// The keypoints of one image with their descriptors, strongest first.
+/// The keypoints of one image with their descriptors, in `FeatureOptions.priority` order.
 public struct Features: Equatable, Sendable {
     public static let descriptorLength = 128
 

@@ -77,6 +77,30 @@ struct PyramidOps {
         return out
     }
 
+    /// Area-average shrink to `width` × `height` (each no larger than the plane's).
+    func shrink(_ plane: Plane, width ow: Int, height oh: Int) -> Plane {
+        let w = plane.width, h = plane.height
+        var temporary = Plane(overwrittenWidth: ow, height: h)
+        var out = Plane(overwrittenWidth: ow, height: oh)
+        plane.pixels.withUnsafeBufferPointer { src in
+            temporary.pixels.withUnsafeMutableBufferPointer { tmp in
+                let s = src.baseAddress!, t = tmp.baseAddress!
+                forEachChunk(count: h, chunks: threads) { rows in
+                    v2w_shrink_horizontal(s, Int32(w), Int32(h), t, Int32(ow), Int32(rows.lowerBound), Int32(rows.upperBound))
+                }
+            }
+        }
+        temporary.pixels.withUnsafeBufferPointer { tmp in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                let t = tmp.baseAddress!, d = dst.baseAddress!
+                forEachChunk(count: oh, chunks: threads) { rows in
+                    v2w_shrink_vertical(t, Int32(ow), Int32(h), d, Int32(oh), Int32(rows.lowerBound), Int32(rows.upperBound))
+                }
+            }
+        }
+        return out
+    }
+
     func downsample(_ plane: Plane) -> Plane {
         var out = Plane(overwrittenWidth: (plane.width + 1) / 2, height: (plane.height + 1) / 2)
         plane.pixels.withUnsafeBufferPointer { src in
