@@ -113,6 +113,12 @@ public struct FeatureExtractor: Sendable {
         return try Features(width: width, height: height, keypoints: keypoints, descriptors: descriptors)
     }
 
+    /// Identity of a refined, oriented extremum within one octave.
+    struct CandidateKey: Hashable {
+        var x: Float, y: Float, sigma: Float, angle: Float
+        init(_ c: Candidate) { x = c.x; y = c.y; sigma = c.sigma; angle = c.angle }
+    }
+
     /// An oriented, refined extremum in its octave's pixel grid.
     struct Candidate {
         var slot: Int, octave: Int, layer: Int
@@ -136,7 +142,9 @@ public struct FeatureExtractor: Sendable {
                 }
                 found += perChunk.flatMap { $0 }
             }
-            return found
+            // Neighbouring raw extrema can refine to the same sample and fit: keep one copy.
+            var seen = Set<CandidateKey>()
+            return found.filter { seen.insert(CandidateKey($0)).inserted }
         }
     }
 
