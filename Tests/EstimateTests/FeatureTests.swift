@@ -67,8 +67,12 @@ final class FeatureTests: XCTestCase {
         let a = try FeatureExtractor(options: one).extract(image)
         let b = try FeatureExtractor(options: two).extract(image)
         XCTAssertEqual(a, b)
-        let batch = try FeatureExtractor(options: two).extract([image, image])
-        XCTAssertEqual(batch, [a, a])
+        let batch = try FeatureExtractor(options: two).extract([image, image, image])
+        XCTAssertEqual(batch, [a, a, a])
+        let url = fixtures.appendingPathComponent("kitchen00_320.jpg")
+        let fromFiles = try FeatureExtractor(options: two).extract(files: [url, url])
+        XCTAssertEqual(fromFiles, [a, a])
+        XCTAssertThrowsError(try FeatureExtractor(options: two).extract(files: [url, fixtures.appendingPathComponent("missing.jpg")]))
     }
 
     /// Keypoints found in a rotated and scaled copy sit where the original's are, and their

@@ -1,6 +1,7 @@
 import CFeatures
 import Foundation
 import Media
+import Reporting
 
 /// SIFT keypoints and RootSIFT descriptors (Lowe 2004; Arandjelović and Zisserman 2012):
 /// difference-of-Gaussians extrema refined to sub-pixel and sub-scale accuracy, edge responses
@@ -19,23 +20,42 @@ public struct FeatureExtractor: Sendable {
         try extract(gray: image.gray(), width: image.width, height: image.height)
     }
 
-    /// Features of several images, two at a time on separate threads (each single-threaded),
-    /// returned in input order.
-    public func extract(_ images: [Image]) throws -> [Features] {
+    /// Features of several images, `options.threads` at a time on separate threads (each image
+    /// single-threaded), returned in input order. `progress` advances once per image; a Ctrl-C
+    /// (`Cancellation`) stops before the next image and throws `CancelledError`.
+    public func extract(_ images: [Image], progress: Reporting.Progress? = nil) throws -> [Features] {
+        try extractBatch(count: images.count, progress: progress) { try $0.extract(images[$1]) }
+    }
+
+    /// Reads and extracts image files (PNG, JPEG, …) in parallel like `extract(_:progress:)`,
+    /// so decoding is spread over the threads too.
+    public func extract(files: [URL], progress: Reporting.Progress? = nil) throws -> [Features] {
+        try extractBatch(count: files.count, progress: progress) { try $0.extract(try ImageFile.read(files[$1])) }
+    }
+
+    private func extractBatch(count: Int, progress: Reporting.Progress?,
+                              _ work: (FeatureExtractor, Int) throws -> Features) throws -> [Features] {
         var single = options
         single.threads = 1
         let extractor = try FeatureExtractor(options: single)
-        var results = [Result<Features, Error>?](repeating: nil, count: images.count)
+        let workers = max(1, min(options.threads, count))
+        var results = [Result<Features, Error>?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { slots in
             let out = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: min(options.threads, max(images.count, 1))) { worker in
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                // Images are dealt round-robin by index, so who computes what never depends on timing.
                 var i = worker
-                while i < images.count {
-                    out[i] = Result { try extractor.extract(images[i]) }
-                    i += options.threads
+                while i < count {
+                    out[i] = Result {
+                        try Cancellation.check()
+                        return try work(extractor, i)
+                    }
+                    progress?.advance()
+                    i += workers
                 }
             }
         }
+        progress?.finish()
         return try results.map { try $0!.get() }
     }
 
