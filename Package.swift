@@ -50,7 +50,7 @@ let package = Package(
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media"], exclude: ["Fixtures"]),
+        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media", "Reporting"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
     swiftLanguageModes: [.v5]

@@ -3,6 +3,15 @@ import XCTest
 @testable import Estimate
 import Geometry
 import Media
+import Reporting
+
+/// Collects progress events.
+final class RecordingSink: ProgressSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var events: [ProgressEvent] = []
+    func emit(_ event: ProgressEvent) { lock.withLock { events.append(event) } }
+    func note(_ text: String) {}
+}
 
 /// Gray image resampled under p' = s R (p − c) + c' (pixel-centre coordinates), bilinear,
 /// zero outside; the same size as the input.
@@ -69,6 +78,10 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(a, b)
         let batch = try FeatureExtractor(options: two).extract([image, image, image])
         XCTAssertEqual(batch, [a, a, a])
+        let sink = RecordingSink()
+        _ = try FeatureExtractor(options: two).extract([image, image], progress: Progress(stage: "features", total: 2, sink: sink, minimumInterval: 0))
+        XCTAssertEqual(sink.events.last?.done, 2)
+        XCTAssertEqual(sink.events.last?.finished, true)
         let url = fixtures.appendingPathComponent("kitchen00_320.jpg")
         let fromFiles = try FeatureExtractor(options: two).extract(files: [url, url])
         XCTAssertEqual(fromFiles, [a, a])
