@@ -23,7 +23,24 @@ static inline float angle_of(float y, float x) {
     return r >= TWO_PI ? r - TWO_PI : r;
 }
 
-int v2w_orientations(const float *image, int width, int height, float x, float y, float sigma,
+void v2w_gradients(const float *image, int width, int height, float *magnitude, float *angle, int row0, int row1) {
+    for (int y = row0; y < row1; y++) {
+        float *m = magnitude + (size_t)y * width, *a = angle + (size_t)y * width;
+        if (y == 0 || y == height - 1) {
+            for (int x = 0; x < width; x++) { m[x] = 0; a[x] = 0; }
+            continue;
+        }
+        const float *p = image + (size_t)y * width;
+        m[0] = a[0] = m[width - 1] = a[width - 1] = 0;
+        for (int x = 1; x < width - 1; x++) {
+            const float dx = p[x + 1] - p[x - 1], dy = p[x + width] - p[x - width];
+            m[x] = sqrtf(dx * dx + dy * dy);
+            a[x] = angle_of(dy, dx);
+        }
+    }
+}
+
+int v2w_orientations(const float *magnitude, const float *angle_map, int width, int height, float x, float y, float sigma,
                      float peak_ratio, float *angles, int max_angles) {
     float hist[ORI_BINS] = {0};
     const float window = 1.5f * sigma;
@@ -44,10 +61,9 @@ int v2w_orientations(const float *image, int width, int height, float x, float y
         for (int j = -radius; j <= radius; j++) {
             const int px = cx + j;
             if (px < 1 || px >= width - 1) continue;
-            const float *p = image + (size_t)py * width + px;
-            const float dx = p[1] - p[-1], dy = p[width] - p[-width];
-            const float weight = wx[j + radius] * wy[i + radius] * sqrtf(dx * dx + dy * dy);
-            const float angle = angle_of(dy, dx);
+            const size_t at = (size_t)py * width + px;
+            const float weight = wx[j + radius] * wy[i + radius] * magnitude[at];
+            const float angle = angle_map[at];
             // Linear interpolation between the two nearest bins.
             float b = angle * (ORI_BINS / TWO_PI) - 0.5f;
             int b0 = (int)floorf(b);
@@ -90,8 +106,8 @@ int v2w_orientations(const float *image, int width, int height, float x, float y
     return count;
 }
 
-void v2w_descriptor(const float *image, int width, int height, float x, float y, float sigma,
-                    float angle, float *out) {
+void v2w_descriptor(const float *magnitude, const float *angle_map, int width, int height, float x, float y,
+                    float sigma, float angle, float *out) {
     // Histogram with a one-bin spatial margin on every side and one extra orientation bin, so
     // trilinear spill needs no bounds tests.
     float hist[(DESC_WIDTH + 2) * (DESC_WIDTH + 2) * (DESC_BINS + 1)];
@@ -122,10 +138,9 @@ void v2w_descriptor(const float *image, int width, int height, float x, float y,
             const float cr = (c * ox + s * oy) * inv_bin, rr = (-s * ox + c * oy) * inv_bin;
             const float rbin = rr + DESC_WIDTH / 2 - 0.5f, cbin = cr + DESC_WIDTH / 2 - 0.5f;
             if (!(rbin > -1 && rbin < DESC_WIDTH && cbin > -1 && cbin < DESC_WIDTH)) continue;
-            const float *p = image + (size_t)py * width + px;
-            const float dx = p[1] - p[-1], dy = p[width] - p[-width];
-            const float magnitude = sqrtf(dx * dx + dy * dy) * wx[j + radius] * wy[i + radius];
-            float theta = angle_of(dy, dx) - angle;
+            const size_t at = (size_t)py * width + px;
+            const float weighted = magnitude[at] * wx[j + radius] * wy[i + radius];
+            float theta = angle_map[at] - angle;
             if (theta < 0) theta += TWO_PI;
             float obin = theta * ori_scale;
             if (obin >= DESC_BINS) obin -= DESC_BINS;
@@ -138,7 +153,7 @@ void v2w_descriptor(const float *image, int width, int height, float x, float y,
                 for (int dc = 0; dc <= 1; dc++) {
                     const float wc = dc ? fc : 1 - fc;
                     float *cell = hist + ((r0 + dr + 1) * (DESC_WIDTH + 2) + (c0 + dc + 1)) * (DESC_BINS + 1);
-                    const float v = magnitude * wr * wc;
+                    const float v = weighted * wr * wc;
                     cell[o0] += v * (1 - fo);
                     cell[o0 + 1] += v * fo;
                 }

@@ -109,11 +109,34 @@ final class KernelTests: XCTestCase {
             var ramp = [Float](repeating: 0, count: w * h)
             for y in 0..<h { for x in 0..<w { ramp[y * w + x] = Float(0.5 + 0.004 * (cos(theta) * Double(x) + sin(theta) * Double(y))) } }
             var angles = [Float](repeating: 0, count: 4)
-            let n = v2w_orientations(ramp, Int32(w), Int32(h), 32.3, 31.6, 3, 0.8, &angles, 4)
+            let field = PyramidOps(threads: 1).gradients(Plane(width: w, height: h, pixels: ramp))
+            let n = v2w_orientations(field.magnitude, field.angle, Int32(w), Int32(h), 32.3, 31.6, 3, 0.8, &angles, 4)
             XCTAssertEqual(n, 1)
             var error = Double(angles[0]) - theta
             error = atan2(sin(error), cos(error))
             XCTAssertLessThan(abs(error), 0.5 * .pi / 180, "ramp at \(degrees)°")
+        }
+    }
+
+    func testGradientsMatchAtan2() {
+        let plane = randomPlane(23, 17, seed: 8)
+        let field = PyramidOps(threads: 2).gradients(plane)
+        for y in 0..<17 {
+            for x in 0..<23 {
+                let i = y * 23 + x
+                if x == 0 || y == 0 || x == 22 || y == 16 {
+                    XCTAssertEqual(field.magnitude[i], 0)
+                    continue
+                }
+                let dx = Double(plane.pixels[i + 1] - plane.pixels[i - 1]), dy = Double(plane.pixels[i + 23] - plane.pixels[i - 23])
+                XCTAssertEqual(Double(field.magnitude[i]), (dx * dx + dy * dy).squareRoot(), accuracy: 1e-6)
+                var a = atan2(dy, dx)
+                if a < 0 { a += 2 * .pi }
+                var e = Double(field.angle[i]) - a
+                e = atan2(sin(e), cos(e))
+                XCTAssertLessThan(abs(e), 2e-5)
+                XCTAssertTrue(field.angle[i] >= 0 && field.angle[i] < 2 * .pi)
+            }
         }
     }
 
@@ -156,12 +179,13 @@ final class KernelTests: XCTestCase {
 
     func testDescriptorMatchesReference() {
         let plane = PyramidOps(threads: 1).blur(randomPlane(80, 70, seed: 5), sigma: 1.5)
+        let field = PyramidOps(threads: 2).gradients(plane)
         var rng = SeededGenerator(seed: 6)
         for _ in 0..<20 {
             let x = Float(rng.nextDouble(in: 10, 70)), y = Float(rng.nextDouble(in: 10, 60))
             let sigma = Float(rng.nextDouble(in: 1.2, 4)), angle = Float(rng.nextDouble(in: 0, 2 * .pi))
             var fast = [Float](repeating: 0, count: 128)
-            v2w_descriptor(plane.pixels, 80, 70, x, y, sigma, angle, &fast)
+            v2w_descriptor(field.magnitude, field.angle, 80, 70, x, y, sigma, angle, &fast)
             let slow = referenceDescriptor(plane.pixels, 80, 70, x: x, y: y, sigma: sigma, angle: angle)
             let worst = zip(fast, slow).map { abs($0 - $1) }.max()!
             XCTAssertLessThan(worst, 2e-3, "at (\(x), \(y)) σ \(sigma) angle \(angle)")

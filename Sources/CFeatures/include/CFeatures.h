@@ -58,18 +58,22 @@ int v2w_refine_extremum(const float *const *dog, int layers, int width, int heig
 
 // ---- orientation and descriptor (describe.c) ----
 
+/// Gradient magnitude and direction (radians in [0, 2π), from +x towards +y; central
+/// differences) of rows [row0, row1) of `image`; the one-pixel border gets zeros.
+void v2w_gradients(const float *image, int width, int height, float *magnitude, float *angle, int row0, int row1);
+
 /// Dominant gradient orientations (radians in [0, 2π), measured from +x towards +y) around
-/// (x, y) at Gaussian scale `sigma` in `image`: 36-bin histogram, Gaussian window 1.5·sigma,
+/// (x, y) at Gaussian scale `sigma`, from the level's gradients: 36-bin histogram, Gaussian window 1.5·sigma,
 /// smoothed, peaks ≥ peak_ratio · max with parabolic interpolation. Returns the count written
 /// (at most max_angles, strongest first).
-int v2w_orientations(const float *image, int width, int height, float x, float y, float sigma,
+int v2w_orientations(const float *magnitude, const float *angle, int width, int height, float x, float y, float sigma,
                      float peak_ratio, float *angles, int max_angles);
 
-/// 4×4×8 gradient histogram descriptor (trilinear binning, Gaussian weighting, rotated to
-/// `angle`), L2-normalised, clipped at 0.2, renormalised, then RootSIFT (L1 + square root) so
+/// 4×4×8 gradient histogram descriptor from the level's gradients (trilinear binning, Gaussian
+/// weighting, rotated to `orientation`), L2-normalised, clipped at 0.2, renormalised, then RootSIFT (L1 + square root) so
 /// the result has unit L2 norm. Writes 128 floats.
-void v2w_descriptor(const float *image, int width, int height, float x, float y, float sigma,
-                    float angle, float *out);
+void v2w_descriptor(const float *magnitude, const float *angle, int width, int height, float x, float y,
+                    float sigma, float orientation, float *out);
 
 // ---- matching (match.c) ----
 

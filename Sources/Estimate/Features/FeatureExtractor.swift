@@ -95,13 +95,13 @@ public struct FeatureExtractor: Sendable {
         plane = ops.blur(plane, sigma: (options.sigma * options.sigma - blur * blur).squareRoot())
 
         var candidates: [Candidate] = []
-        var kept: [[Plane]] = []  // Gaussian levels 1…layers of each octave, for the descriptors
+        var kept: [[GradientField]] = []  // gradients of levels 1…layers of each octave, for the descriptors
         for octaveNumber in 0..<options.maxOctaves {
             guard min(plane.width, plane.height) >= options.minOctaveSize else { break }
             let octave = Octave(index: octaveIndex, base: plane, layers: layers, sigma: options.sigma,
                                 step: step, offset: offset, ops: ops)
             candidates += detect(in: octave, slot: octaveNumber)
-            kept.append(Array(octave.gaussians[1...layers]))
+            kept.append(octave.gradients)
             plane = ops.downsample(octave.gaussians[layers])
             step *= 2; octaveIndex += 1
         }
@@ -118,10 +118,12 @@ public struct FeatureExtractor: Sendable {
             forEachChunk(count: chosen.count, chunks: options.threads) { range in
                 for k in range {
                     let c = chosen[k]
-                    let image = kept[c.slot][c.layer - 1]
-                    image.pixels.withUnsafeBufferPointer { p in
-                        v2w_descriptor(p.baseAddress!, Int32(image.width), Int32(image.height), c.x, c.y, c.sigma, c.angle,
-                                       base + k * Features.descriptorLength)
+                    let field = kept[c.slot][c.layer - 1]
+                    field.magnitude.withUnsafeBufferPointer { m in
+                        field.angle.withUnsafeBufferPointer { a in
+                            v2w_descriptor(m.baseAddress!, a.baseAddress!, Int32(field.width), Int32(field.height),
+                                           c.x, c.y, c.sigma, c.angle, base + k * Features.descriptorLength)
+                        }
                     }
                 }
             }
@@ -198,10 +200,13 @@ public struct FeatureExtractor: Sendable {
             guard v2w_refine_extremum(dogs, Int32(options.layersPerOctave), w, h, xy[2 * k], xy[2 * k + 1], Int32(layer),
                                       Float(options.sigma), Float(options.peakThreshold), Float(options.edgeThreshold),
                                       FeatureExtractor.border, &e) == 1 else { continue }
-            let n = octave.gaussians[Int(e.layer)].pixels.withUnsafeBufferPointer { g in
-                angles.withUnsafeMutableBufferPointer { a in
-                    v2w_orientations(g.baseAddress!, w, h, e.x, e.y, e.sigma, Float(options.orientationPeakRatio),
-                                     a.baseAddress!, Int32(options.maxOrientations))
+            let field = octave.gradients[Int(e.layer) - 1]
+            let n = field.magnitude.withUnsafeBufferPointer { m in
+                field.angle.withUnsafeBufferPointer { g in
+                    angles.withUnsafeMutableBufferPointer { a in
+                        v2w_orientations(m.baseAddress!, g.baseAddress!, w, h, e.x, e.y, e.sigma, Float(options.orientationPeakRatio),
+                                         a.baseAddress!, Int32(options.maxOrientations))
+                    }
                 }
             }
             for a in 0..<Int(n) {

@@ -23,6 +23,15 @@ struct Plane {
     }
 }
 
+/// Gradient magnitude and direction of one Gaussian level, for orientations and descriptors.
+struct GradientField {
+    var width: Int
+    var height: Int
+    var magnitude: [Float]
+    /// Radians in [0, 2π), from +x towards +y.
+    var angle: [Float]
+}
+
 /// Image-processing steps of the Gaussian pyramid, each split over rows on `threads` cores.
 struct PyramidOps {
     var threads: Int
@@ -75,6 +84,22 @@ struct PyramidOps {
             }
         }
         return out
+    }
+
+    func gradients(_ plane: Plane) -> GradientField {
+        let w = plane.width, h = plane.height
+        var magnitude = Plane(overwrittenWidth: w, height: h).pixels, angle = Plane(overwrittenWidth: w, height: h).pixels
+        plane.pixels.withUnsafeBufferPointer { src in
+            magnitude.withUnsafeMutableBufferPointer { m in
+                angle.withUnsafeMutableBufferPointer { a in
+                    let s = src.baseAddress!, mp = m.baseAddress!, ap = a.baseAddress!
+                    forEachChunk(count: h, chunks: threads) { rows in
+                        v2w_gradients(s, Int32(w), Int32(h), mp, ap, Int32(rows.lowerBound), Int32(rows.upperBound))
+                    }
+                }
+            }
+        }
+        return GradientField(width: w, height: h, magnitude: magnitude, angle: angle)
     }
 
     /// Area-average shrink to `width` × `height` (each no larger than the plane's).
@@ -138,6 +163,8 @@ struct Octave {
     var gaussians: [Plane]
     /// The differences of Gaussians, plane after plane (each width × height of the octave).
     var dogStack: [Float]
+    /// Gradients of Gaussian levels 1 … layers (index 0 is level 1): the levels keypoints use.
+    var gradients: [GradientField]
     var width: Int { gaussians[0].width }
     var height: Int { gaussians[0].height }
     /// Input-image coordinate of octave pixel index i: step · i + offset.
@@ -155,5 +182,6 @@ struct Octave {
         }
         gaussians = levels
         dogStack = ops.differences(levels)
+        gradients = (1...layers).map { ops.gradients(levels[$0]) }
     }
 }
