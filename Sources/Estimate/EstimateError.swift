@@ -14,6 +14,10 @@ public enum EstimateError: Error, CustomStringConvertible, Equatable {
     case malformedDescriptors(count: Int, floats: Int)
     /// The robust estimator found no model supported by enough inliers.
     case noModel(what: String, reason: String)
+    /// A cached file could not be read or is not what it claims to be.
+    case unreadableFile(path: String, reason: String)
+    /// A file could not be written.
+    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +35,10 @@ public enum EstimateError: Error, CustomStringConvertible, Equatable {
             return "descriptor buffer holds \(floats) floats, expected \(count) × 128"
         case let .noModel(what, reason):
             return "\(what): no model found (\(reason))"
+        case let .unreadableFile(path, reason):
+            return "\(path): cannot read (\(reason))"
+        case let .writeFailed(path, reason):
+            return "\(path): cannot write (\(reason))"
         }
     }
 }

@@ -110,3 +110,29 @@ final class MatchingTests: XCTestCase {
         XCTAssertLessThan(degrees, 30)
     }
 }
+
+final class FeatureFileTests: XCTestCase {
+    func testRoundTripAndRejectsDamage() throws {
+        let image = try ImageFile.read(fixtures.appendingPathComponent("kitchen00_320.jpg"))
+        var options = FeatureOptions()
+        options.maxKeypoints = 200
+        let features = try FeatureExtractor(options: options).extract(image)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("v2w-featurefile-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("00.features")
+        try FeatureFile.write(features, to: url)
+        try FeatureFile.write(features, to: url)  // overwriting is fine
+        XCTAssertEqual(try FeatureFile.read(url), features)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path + ".tmp"))
+
+        let data = try Data(contentsOf: url)
+        try data.prefix(data.count - 4).write(to: url)
+        XCTAssertThrowsError(try FeatureFile.read(url)) { XCTAssertTrue("\($0)".contains("bytes where 200 keypoints")) }
+        var bad = data
+        bad[0] = 0x41
+        try bad.write(to: url)
+        XCTAssertThrowsError(try FeatureFile.read(url)) { XCTAssertTrue("\($0)".contains("not a vid2world feature file")) }
+        XCTAssertThrowsError(try FeatureFile.read(folder.appendingPathComponent("none"))) { XCTAssertTrue("\($0)".contains("no such file")) }
+    }
+}
