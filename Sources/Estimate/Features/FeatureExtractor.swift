@@ -114,7 +114,7 @@ public struct FeatureExtractor: Sendable {
         let chosen = order.prefix(options.maxKeypoints).map { candidates[$0] }
         var descriptors = [Float](repeating: 0, count: chosen.count * Features.descriptorLength)
         descriptors.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
+            guard let base = out.baseAddress else { return }  // no keypoints
             forEachChunk(count: chosen.count, chunks: options.threads) { range in
                 for k in range {
                     let c = chosen[k]

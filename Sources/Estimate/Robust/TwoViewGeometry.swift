@@ -61,9 +61,11 @@ public struct TwoViewGeometry: Sendable {
         }
         var verdict = TwoViewGeometry(configuration: .insufficient, relativePose: nil, homography: nil,
                                       homographyRatio: 0, homographyAnisotropy: .infinity)
+        try checkFinite(points1, "two-view points (image 1)")
+        try checkFinite(points2, "two-view points (image 2)")
         guard points1.count >= options.minInliers,
-              let pose = try? RelativePose.estimate(points1: points1, points2: points2, intrinsics1: intrinsics1,
-                                                    intrinsics2: intrinsics2, options: options.ransac),
+              let pose = try modelOrNil({ try RelativePose.estimate(points1: points1, points2: points2, intrinsics1: intrinsics1,
+                                                                    intrinsics2: intrinsics2, options: options.ransac) }),
               pose.inliers.count >= options.minInliers else { return verdict }
         verdict.relativePose = pose
         // The homography is fitted between undistorted pixels so that it is the plane's (or the
@@ -75,7 +77,7 @@ public struct TwoViewGeometry: Sendable {
         let wanted = options.maxHomographyRatio * Double(pose.inliers.count) / Double(points1.count)
         homographyOptions.maxIterations = min(options.ransac.maxIterations, max(options.ransac.minIterations,
             Ransac.requiredIterations(inlierRatio: wanted, sampleSize: 4, confidence: options.ransac.confidence)))
-        guard let h = try? Homography.estimate(from: u1, to: u2, options: homographyOptions) else {
+        guard let h = try modelOrNil({ try Homography.estimate(from: u1, to: u2, options: homographyOptions) }) else {
             verdict.configuration = .general
             return verdict
         }
@@ -91,5 +93,10 @@ public struct TwoViewGeometry: Sendable {
             verdict.configuration = verdict.homographyAnisotropy - 1 <= options.rotationTolerance ? .pureRotation : .planar
         }
         return verdict
+    }
+
+    /// The estimate, or nil when RANSAC found no model; other errors (bad input) propagate.
+    private static func modelOrNil<T>(_ estimate: () throws -> T) throws -> T? {
+        do { return try estimate() } catch EstimateError.noModel { return nil }
     }
 }
