@@ -77,12 +77,10 @@ void v2w_descriptor(const float *magnitude, const float *angle, int width, int h
 
 // ---- matching (match.c) ----
 
-/// For rows [0, rows) of a rows×cols similarity matrix (dot products): the column of the largest
-/// and the two largest values.
-void v2w_best_two_per_row(const float *similarity, int rows, int cols, int32_t *best,
-                          float *best_value, float *second_value);
-
-/// Updates, per column, the best row over a block of rows starting at `row_offset` (ties keep
-/// the earlier row).
-void v2w_best_per_column(const float *similarity, int rows, int cols, int row_offset,
-                         int32_t *best_row, float *best_value);
+/// One pass over a block of `rows` rows (global rows row_offset …) of a rows×cols similarity
+/// matrix (dot products): per row, the column of the largest value and the two largest values
+/// (written at best[row], …, indexed from the block's first row); per column, the best row so
+/// far (updated in place; ties keep the earlier row).
+void v2w_scan_similarities(const float *similarity, int rows, int cols, int row_offset,
+                           int32_t *best, float *best_value, float *second_value,
+                           int32_t *column_best_row, float *column_best_value);

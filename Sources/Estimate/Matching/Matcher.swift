@@ -10,10 +10,11 @@ public struct MatchOptions: Equatable, Sendable {
     public var maxDistance: Float = 0.7
     /// Keep a match only when each keypoint is the other's nearest neighbour.
     public var crossCheck: Bool = true
-    /// Rows of the distance matrix formed per BLAS call (memory: blockRows × count₂ floats).
-    public var blockRows: Int = 1024
+    /// Rows of the similarity matrix formed per BLAS call (memory: blockRows × count₂ floats;
+    /// small enough to stay in cache while it is scanned).
+    public var blockRows: Int = 256
 
-    public init(maxRatio: Float = 0.8, maxDistance: Float = 0.7, crossCheck: Bool = true, blockRows: Int = 1024) {
+    public init(maxRatio: Float = 0.8, maxDistance: Float = 0.7, crossCheck: Bool = true, blockRows: Int = 256) {
         self.maxRatio = maxRatio; self.maxDistance = maxDistance; self.crossCheck = crossCheck; self.blockRows = blockRows
     }
 
@@ -79,14 +80,14 @@ public enum Matcher {
                         best.withUnsafeMutableBufferPointer { bi in
                             bestValue.withUnsafeMutableBufferPointer { bv in
                                 secondValue.withUnsafeMutableBufferPointer { sv in
-                                    v2w_best_two_per_row(s.baseAddress!, Int32(rows), Int32(n2), bi.baseAddress! + row,
-                                                         bv.baseAddress! + row, sv.baseAddress! + row)
+                                    columnBest.withUnsafeMutableBufferPointer { cb in
+                                        columnValue.withUnsafeMutableBufferPointer { cv in
+                                            v2w_scan_similarities(s.baseAddress!, Int32(rows), Int32(n2), Int32(row),
+                                                                  bi.baseAddress! + row, bv.baseAddress! + row, sv.baseAddress! + row,
+                                                                  cb.baseAddress!, cv.baseAddress!)
+                                        }
+                                    }
                                 }
-                            }
-                        }
-                        columnBest.withUnsafeMutableBufferPointer { cb in
-                            columnValue.withUnsafeMutableBufferPointer { cv in
-                                v2w_best_per_column(s.baseAddress!, Int32(rows), Int32(n2), Int32(row), cb.baseAddress!, cv.baseAddress!)
                             }
                         }
                         row += rows
