@@ -14,7 +14,7 @@ public enum FivePoint {
     /// returns no solution. A camera-2 point is `R X1 + t` for `E = [t]× R`.
     public static func solve(_ rays1: [Vec3], _ rays2: [Vec3]) -> [Mat3] {
         guard rays1.count >= 5, rays1.count == rays2.count else { return [] }
-        var constraints = DenseMatrix(rows: max(rays1.count, 9), columns: 9)
+        var constraints = DenseMatrix(rows: rays1.count, columns: 9)
         for i in 0..<rays1.count {
             let a = rays1[i], b = rays2[i]
             let row = [b.x * a.x, b.x * a.y, b.x * a.z, b.y * a.x, b.y * a.y, b.y * a.z, b.z * a.x, b.z * a.y, b.z * a.z]

@@ -9,7 +9,7 @@ public enum Homography {
     public static func fit(from: [Vec2], to: [Vec2]) -> Mat3? {
         guard from.count >= 4, from.count == to.count else { return nil }
         guard let (tFrom, pFrom) = normalizing(from), let (tTo, pTo) = normalizing(to) else { return nil }
-        var a = DenseMatrix(rows: max(2 * from.count, 9), columns: 9)
+        var a = DenseMatrix(rows: 2 * from.count, columns: 9)
         for i in 0..<from.count {
             let x = pFrom[i], y = pTo[i]
             let r0 = [0, 0, 0, -x.x, -x.y, -1, y.y * x.x, y.y * x.y, y.y]
