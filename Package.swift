@@ -33,6 +33,13 @@ let package = Package(
         .target(name: "Reporting"),
         .target(name: "Geometry"),
         .target(name: "Media", dependencies: ["CFFmpeg", "CMediaSupport", "Reporting"]),
+        // SIFT-style feature kernels (blur, extrema, orientation, descriptors) over row / keypoint ranges.
+        .target(name: "CFeatures", cSettings: optimize),
+        // Structure from motion: features, matching, minimal solvers, RANSAC.
+        // Optimised even in debug builds: the tests run thousands of RANSAC iterations of the
+        // minimal solvers, whose small-matrix code is ~50× slower unoptimised.
+        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
 
         // C++ behind a C header: OBJ loading through tinyobjloader (Debian libtinyobjloader-dev).
@@ -58,11 +65,15 @@ let package = Package(
         .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting", "Render"]),
         .executableTarget(name: "splat-benchmarks", dependencies: ["Splats", "Geometry"]),
 
+        // Timings for Tools/bench/features (features, matching, minimal solvers).
+        .executableTarget(name: "estimate-bench", dependencies: ["Estimate", "Geometry", "Media"]),
+
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
+        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media", "Reporting"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
     swiftLanguageModes: [.v5]
