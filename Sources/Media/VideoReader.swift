@@ -208,7 +208,7 @@ public final class VideoReader {
             let flags = downscaling ? SWS_AREA : SWS_BILINEAR
             scaler = sws_getContext(input.0, input.1, AVPixelFormat(rawValue: input.2),
                                     Int32(scaledWidth), Int32(scaledHeight), AV_PIX_FMT_RGB24,
-                                    flags | SWS_ACCURATE_RND, nil, nil, nil)
+                                    flags, nil, nil, nil)
             guard scaler != nil else {
                 throw MediaError.decodeFailed(path, reason: "cannot convert pixel format \(info.pixelFormat) to RGB")
             }
