@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Reporting"),
         .target(name: "Geometry"),
         .target(name: "Media", dependencies: ["CFFmpeg", "CMediaSupport", "Reporting"]),
-        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Splats", "Export"]),
 
         // C++ behind a C header: OBJ loading through tinyobjloader (Debian libtinyobjloader-dev).
         .target(name: "CGeometry", linkerSettings: [.linkedLibrary("tinyobjloader")]),
@@ -51,7 +51,7 @@ let package = Package(
         // Scene files other tools open: the 3DGS PLY (more formats to come).
         .target(name: "Export", dependencies: ["Splats"]),
         .executableTarget(name: "vid2world", dependencies: [
-            "Pipeline", "Media", "Geometry", "Reporting", "Render",
+            "Pipeline", "Media", "Geometry", "Reporting", "Render", "Splats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Figures for the Tools/bench scripts; not part of the product.
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry"]),
     ],
     swiftLanguageModes: [.v5]
 )
