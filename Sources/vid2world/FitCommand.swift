@@ -45,6 +45,18 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("initial-splats"), help: "Random splats to start from when DATA has no points.")
     var initialSplats = FitOptions().initialSplats
 
+    @Option(name: .customLong("densify-from"), help: "First iteration that densifies.")
+    var densifyFrom = FitOptions().densifyFrom
+
+    @Option(name: .customLong("densify-every"), help: "Iterations between densifications.")
+    var densifyEvery = FitOptions().densifyEvery
+
+    @Option(name: .customLong("densify-until"), help: "Last iteration that densifies (default: half the fit for adc, 5/6 for mcmc).")
+    var densifyUntil: Int?
+
+    @Option(name: .customLong("opacity-reset-every"), help: "adc: iterations between opacity resets (0: none).")
+    var opacityResetEvery = FitOptions().opacityResetEvery
+
     @Option(name: .customLong("checkpoint-every"), help: "Write SCENE/fit.checkpoint every N iterations (0: never).")
     var checkpointEvery = FitOptions().checkpointEvery
 
@@ -82,6 +94,10 @@ struct FitCommand: ParsableCommand {
         o.holdoutEvery = holdoutEvery
         o.initialSplats = initialSplats
         o.checkpointEvery = checkpointEvery
+        o.densifyFrom = densifyFrom
+        o.densifyEvery = densifyEvery
+        o.densifyUntil = densifyUntil
+        o.opacityResetEvery = opacityResetEvery
         o.resume = resume
         o.exposureCompensation = exposure
         guard let m = MaskMode(rawValue: masks) else {

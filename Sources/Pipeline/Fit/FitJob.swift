@@ -78,6 +78,7 @@ public enum FitJob {
             if options.checkpointEvery > 0, trainer.iteration % options.checkpointEvery == 0, trainer.iteration < options.iterations {
                 try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
                 try trainer.checkpoint().write(to: checkpointURL)
+                progress.note("checkpoint at iteration \(trainer.iteration): \(checkpointURL.path)")
             }
         }
         progress.finish()

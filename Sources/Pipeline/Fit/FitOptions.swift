@@ -19,6 +19,13 @@ public struct FitOptions: Equatable {
     public var seed: UInt64 = 0
     /// Hold out every N-th view (index 0, N, 2N, ...) for the held-out metrics; 0 holds none out.
     public var holdoutEvery = 8
+    /// Densification schedule, in iterations: the first refinement, the interval, the last
+    /// (nil: half of the fit for adc, 5/6 for mcmc, as the reference implementations), and
+    /// adc's opacity reset interval (0: none).
+    public var densifyFrom = 500
+    public var densifyEvery = 100
+    public var densifyUntil: Int? = nil
+    public var opacityResetEvery = 3000
     /// Random splats to start from when the data has no point cloud (COLMAP points are used when present).
     public var initialSplats = 100_000
     /// Write a checkpoint into the output folder every N iterations (0: never).
@@ -52,6 +59,10 @@ public struct FitOptions: Equatable {
         try atLeast("--max-splats", maxSplats, 1)
         try atLeast("--holdout-every", holdoutEvery, 0)
         try atLeast("--initial-splats", initialSplats, 1)
+        try atLeast("--densify-from", densifyFrom, 1)
+        try atLeast("--densify-every", densifyEvery, 1)
+        try atLeast("--densify-until", densifyUntil ?? 0, 0)
+        try atLeast("--opacity-reset-every", opacityResetEvery, 0)
         try atLeast("--checkpoint-every", checkpointEvery, 0)
         try atLeast("--preview-frames", previewFrames, 0)
         try atLeast("--threads", threads, 1)
@@ -94,8 +105,19 @@ public struct FitOptions: Equatable {
 
     func makeStrategy() throws -> DensificationStrategy {
         switch strategy {
-        case .adc: return try AdaptiveDensityControl()
-        case .mcmc: return try MCMCStrategy()
+        case .adc:
+            var s = AdaptiveDensityControl.Settings()
+            s.start = densifyFrom
+            s.every = densifyEvery
+            s.stop = densifyUntil
+            s.opacityResetEvery = opacityResetEvery
+            return try AdaptiveDensityControl(settings: s)
+        case .mcmc:
+            var s = MCMCStrategy.Settings()
+            s.start = densifyFrom
+            s.every = densifyEvery
+            s.stop = densifyUntil
+            return try MCMCStrategy(settings: s)
         }
     }
 }
