@@ -57,6 +57,7 @@ let package = Package(
         // Figures for the Tools/bench scripts; not part of the product.
         .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting", "Render"]),
         .executableTarget(name: "splat-benchmarks", dependencies: ["Splats", "Geometry"]),
+        .executableTarget(name: "fit-benchmarks", dependencies: ["Pipeline", "Splats", "Export"]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),

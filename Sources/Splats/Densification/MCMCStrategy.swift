@@ -172,9 +172,9 @@ public final class MCMCStrategy: DensificationStrategy {
             for i in 0..<n {
                 let opacity = SplatMath.sigmoid(logits[i])
                 let gate = 1 / (1 + exp(-100 * ((1 - opacity) - 0.995)))
-                // Three draws for every splat, gated or not: the stream stays aligned with the splats.
-                let e0 = Float(rng.nextGaussian()), e1 = Float(rng.nextGaussian()), e2 = Float(rng.nextGaussian())
+                // Opaque splats get no noise and take no draws (the gate is deterministic, so is the stream).
                 guard gate > 1e-6 else { continue }
+                let e0 = Float(rng.nextGaussian()), e1 = Float(rng.nextGaussian()), e2 = Float(rng.nextGaussian())
                 var w = rotations[4 * i], x = rotations[4 * i + 1], y = rotations[4 * i + 2], z = rotations[4 * i + 3]
                 let norm = (w * w + x * x + y * y + z * z).squareRoot()
                 if norm > 0 { w /= norm; x /= norm; y /= norm; z /= norm } else { w = 1 }
