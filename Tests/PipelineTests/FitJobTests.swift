@@ -201,3 +201,35 @@ private final class StopAfterCheckpoint: ProgressSink, @unchecked Sendable {
         if text.hasPrefix("checkpoint") { Cancellation.request() }
     }
 }
+
+/// Masks beside the images, in either naming, become the views' masks; a wrong size is refused.
+final class FitDataMaskTests: XCTestCase {
+    func testMasksAreFoundInEitherNaming() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-masks-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let masks = root.appendingPathComponent("masks")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("images"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: masks, withIntermediateDirectories: true)
+        var frames: [String] = []
+        for k in 0..<3 {
+            try PNGFile.write(Image(width: 4, height: 2, fill: 0.5), to: root.appendingPathComponent("images/v\(k).jpg.png"))
+            frames.append("{\"file_path\": \"images/v\(k).jpg.png\", \"transform_matrix\": [[1,0,0,0],[0,1,0,0],[0,0,1,4],[0,0,0,1]]}")
+        }
+        try "{\"fl_x\": 4, \"fl_y\": 4, \"cx\": 2, \"cy\": 1, \"w\": 4, \"h\": 2, \"frames\": [\(frames.joined(separator: ","))]}"
+            .write(to: root.appendingPathComponent("cameras.json"), atomically: true, encoding: .utf8)
+        // View 0: `<image name>.png`; view 1: `<stem>.png` (stem v1.jpg); view 2: none.
+        var left = Image(width: 4, height: 2, fill: 1)
+        for y in 0..<2 { for c in 0..<3 { left[0, y, c] = 0 } }
+        try PNGFile.write(left, to: masks.appendingPathComponent("v0.jpg.png.png"))
+        try PNGFile.write(Image(width: 4, height: 2, fill: 1), to: masks.appendingPathComponent("v1.jpg.png"))
+        let data = try FitData.load(root)
+        XCTAssertEqual(data.views[0].mask, [0, 255, 255, 255, 0, 255, 255, 255])
+        XCTAssertEqual(data.views[1].mask, [UInt8](repeating: 255, count: 8))
+        XCTAssertNil(data.views[2].mask)
+
+        try PNGFile.write(Image(width: 2, height: 2, fill: 1), to: masks.appendingPathComponent("v1.jpg.png"))
+        XCTAssertThrowsError(try FitData.load(root)) { error in
+            XCTAssertTrue("\(error)".contains("v1.jpg.png") && "\(error)".contains("2×2"), "\(error)")
+        }
+    }
+}

@@ -59,6 +59,9 @@ public enum FitJob {
                 throw PipelineError.invalidOption("--resume", reason: "no checkpoint at \(checkpointURL.path)")
             }
             try trainer.restore(TrainerCheckpoint.read(checkpointURL))
+            guard trainer.iteration <= options.iterations else {
+                throw PipelineError.invalidOption("--resume", reason: "the checkpoint is at iteration \(trainer.iteration), past --iterations \(options.iterations)")
+            }
         }
         let loadSeconds = Date().timeIntervalSince(clock)
 
