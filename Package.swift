@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 // vid2world: one image or a phone video in, a 3D / 4D Gaussian-splat scene out.
+// Targets follow the data flow: Media / Geometry → Render, Estimate, Splats → Export → Pipeline → CLI.
 import PackageDescription
 
 // Hot C loops are built optimised even in debug builds: the tests run them on real sizes.
@@ -25,22 +26,14 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
 
+        // Progress events and Ctrl-C handling shared by every stage.
+        .target(name: "Reporting"),
+        // Cameras, poses, distortion, orbits, Sim(3), camera files.
+        .target(name: "Geometry"),
         // C helpers for Media: libpng reports errors by longjmp, which Swift cannot catch, and
         // per-frame pixel loops must run at memory speed.
         .target(name: "CMediaSupport", dependencies: ["CPNG"], cSettings: optimize),
-
-        // Progress events and Ctrl-C handling shared by every stage.
-        .target(name: "Reporting"),
-        .target(name: "Geometry"),
         .target(name: "Media", dependencies: ["CFFmpeg", "CMediaSupport", "Reporting"]),
-        // SIFT-style feature kernels (blur, extrema, orientation, descriptors) over row / keypoint ranges.
-        .target(name: "CFeatures", cSettings: optimize),
-        // Structure from motion: features, matching, minimal solvers, RANSAC.
-        // Optimised even in debug builds: the tests run thousands of RANSAC iterations of the
-        // minimal solvers, whose small-matrix code is ~50× slower unoptimised.
-        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"],
-                swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
 
         // C++ behind a C header: OBJ loading through tinyobjloader (Debian libtinyobjloader-dev).
         .target(name: "CGeometry", linkerSettings: [.linkedLibrary("tinyobjloader")]),
@@ -51,30 +44,42 @@ let package = Package(
             "Geometry", "CGeometry", "CRender", "Media", "Reporting",
             .product(name: "Yams", package: "Yams"),
         ]),
+
+        // SIFT-style feature kernels (blur, extrema, orientation, descriptors) over row / keypoint ranges.
+        .target(name: "CFeatures", cSettings: optimize),
+        // Structure from motion: features, matching, minimal solvers, RANSAC.
+        // Optimised even in debug builds: the tests run thousands of RANSAC iterations of the
+        // minimal solvers, whose small-matrix code is ~50× slower unoptimised.
+        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
+
         // Gaussian splatting: C kernels (project, bin/sort, rasterize, backward, Adam, losses) and
         // their slow double-precision references; the Swift module runs them on all cores.
         .target(name: "CSplat", cSettings: optimize),
         .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
         // Scene files other tools open: the 3DGS PLY (more formats to come).
         .target(name: "Export", dependencies: ["Splats"]),
+
+        // The jobs the CLI runs, wiring the stages together.
+        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Splats", "Export"]),
         .executableTarget(name: "vid2world", dependencies: [
-            "Pipeline", "Media", "Geometry", "Reporting", "Render",
+            "Pipeline", "Media", "Geometry", "Reporting", "Render", "Splats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
         // Figures for the Tools/bench scripts; not part of the product.
         .executableTarget(name: "benchmarks", dependencies: ["Media", "Geometry", "Reporting", "Render"]),
         .executableTarget(name: "splat-benchmarks", dependencies: ["Splats", "Geometry"]),
-
-        // Timings for Tools/bench/features (features, matching, minimal solvers).
+        .executableTarget(name: "fit-benchmarks", dependencies: ["Pipeline", "Splats", "Export"]),
         .executableTarget(name: "estimate-bench", dependencies: ["Estimate", "Geometry", "Media"]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media", "Reporting"], exclude: ["Fixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
+        .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry"]),
     ],
     swiftLanguageModes: [.v5]
 )

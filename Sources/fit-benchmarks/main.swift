@@ -1,0 +1,100 @@
+// Figures for Tools/bench/fit: training speed at a fitted scene's splats, as `key value` lines.
+// Not part of the product.
+//   fit-benchmarks --data DIR --ply SCENE.ply [--splats N] [--threads T] [--iterations I]
+// Loads the fit's images and cameras, the fitted splats (resampled to N splats when given:
+// every k-th, or repeated, so the footprint stays that of the fitted scene), and times
+// (1) whole training steps (render, loss, backward, Adam; no densification) and
+// (2) forward + backward of the rasterizer alone on the same views, with the time of the
+// blend loop alone (the lower bound the fit goal "within 3× of the blend loop" refers to).
+// Wall times and CPU times (cpu_*: all threads) are both printed: on a shared machine the CPU
+// time of a one-thread run is what an idle core would take.
+import Export
+import Foundation
+import Pipeline
+import Splats
+
+func option(_ name: String) -> String? {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// CPU seconds of all threads of the process: on a shared machine, with one thread, what an idle
+/// core would take; with two, the sum over both cores.
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+do {
+    guard let dataPath = option("--data"), let plyPath = option("--ply") else {
+        FileHandle.standardError.write("usage: fit-benchmarks --data DIR --ply SCENE.ply [--splats N] [--threads T] [--iterations I]\n".data(using: .utf8)!)
+        exit(2)
+    }
+    let threads = Int(option("--threads") ?? "") ?? 2
+    let iterations = Int(option("--iterations") ?? "") ?? 50
+    let data = try FitData.load(URL(fileURLWithPath: dataPath))
+    var cloud = try PLYFile.read(URL(fileURLWithPath: plyPath))
+    if let n = Int(option("--splats") ?? ""), n > 0, n != cloud.count {
+        let count = cloud.count
+        cloud = try cloud.selecting((0..<n).map { $0 * count / n })
+    }
+    let views = FitJob.split(count: data.views.count, every: 8).train.map { data.views[$0] }
+
+    // (1) Training steps at a fixed splat count: no densification, every SH degree on.
+    var settings = TrainerSettings()
+    settings.iterations = 7000
+    settings.shDegree = cloud.shDegree
+    settings.shDegreeInterval = 1
+    settings.threads = threads
+    settings.maxSplats = cloud.count
+    var adc = AdaptiveDensityControl.Settings()
+    adc.start = Int.max
+    adc.opacityResetEvery = 0
+    let trainer = try Trainer(views: views, initialCloud: cloud, settings: settings,
+                              strategy: try AdaptiveDensityControl(settings: adc))
+    for _ in 0..<5 { try trainer.step() } // warm up buffers, reach the top SH degree
+    var start = now(), cpuStart = cpuSeconds()
+    for _ in 0..<iterations { try trainer.step() }
+    let stepSeconds = (now() - start) / Double(iterations)
+    let stepCPU = (cpuSeconds() - cpuStart) / Double(iterations)
+
+    // (2) Forward + backward alone, and the blend loop, over the same views.
+    let rasterizer = SplatRasterizer(threadCount: threads, background: [1, 1, 1])
+    var image = RenderedImage(width: 0, height: 0, color: [], alpha: [], depth: [])
+    var gradients = SplatGradients(parameters: .zeros(like: cloud), mean2dGradientNorms: [])
+    let pixels = views[0].width * views[0].height
+    let dColor = (0..<3 * pixels).map { Float(($0 * 7919) % 201 - 100) / 100 / Float(pixels) }
+    var blend = 0.0, bestBlend = Double.infinity, entries = 0
+    start = now()
+    cpuStart = cpuSeconds()
+    for k in 0..<iterations {
+        try rasterizer.render(cloud, camera: views[k % views.count].camera, into: &image)
+        try rasterizer.backward(dColor: dColor, dAlpha: nil, dDepth: nil, into: &gradients)
+        blend += rasterizer.stageSeconds.blend
+        bestBlend = min(bestBlend, rasterizer.stageSeconds.blend)
+        entries += rasterizer.lastEntryCount
+    }
+    let forwardBackward = (now() - start) / Double(iterations)
+    let forwardBackwardCPU = (cpuSeconds() - cpuStart) / Double(iterations)
+    print("splats \(cloud.count)")
+    print("size \(views[0].width)x\(views[0].height)")
+    print("threads \(threads)")
+    print("entries \(entries / iterations)")
+    print(String(format: "iterations_per_second %.2f", 1 / stepSeconds))
+    print(String(format: "ms_step %.2f", stepSeconds * 1000))
+    print(String(format: "cpu_ms_step %.2f", stepCPU * 1000))
+    print(String(format: "ms_forward_backward %.2f", forwardBackward * 1000))
+    print(String(format: "cpu_ms_forward_backward %.2f", forwardBackwardCPU * 1000))
+    print(String(format: "ms_blend %.2f", blend / Double(iterations) * 1000))
+    print(String(format: "ms_best_blend %.2f", bestBlend * 1000))
+    // With one thread the blend stage is timed in CPU time (StageSeconds): compare like with like.
+    let fb = threads == 1 ? forwardBackwardCPU : forwardBackward
+    print(String(format: "ratio_to_blend %.2f", fb / (blend / Double(iterations))))
+} catch {
+    FileHandle.standardError.write("fit-benchmarks: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}
