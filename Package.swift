@@ -38,9 +38,11 @@ let package = Package(
         // Structure from motion: features, matching, minimal solvers, RANSAC.
         // Optimised even in debug builds: the tests run thousands of RANSAC iterations of the
         // minimal solvers, whose small-matrix code is ~50× slower unoptimised.
-        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"],
+        // Bundle adjustment (Eigen, Debian libeigen3-dev) behind a C header; optimised in debug builds too.
+        .target(name: "CSolvers", cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O3", "-DNDEBUG"])]),
+        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "CSolvers", "Reporting"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Estimate"]),
 
         // C++ behind a C header: OBJ loading through tinyobjloader (Debian libtinyobjloader-dev).
         .target(name: "CGeometry", linkerSettings: [.linkedLibrary("tinyobjloader")]),
@@ -73,7 +75,7 @@ let package = Package(
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
-        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media", "Reporting"], exclude: ["Fixtures"]),
+        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "CSolvers", "Geometry", "Media", "Reporting", "Render"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
     swiftLanguageModes: [.v5]
