@@ -182,20 +182,25 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
             for (int i = 0; i < 3; ++i) vd(i, i) += lambda * std::max(v[j](i, i), 1e-6) + 1e-12;
             v_inverse[j] = vd.inverse();
             if (!v_inverse[j].allFinite()) { ok = false; break; }
+            // Fixed-capacity blocks: no heap allocation in this innermost loop.
+            using Block3 = Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor, kMaxCameraColumns, 3>;
+            using BlockN = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor, kMaxCameraColumns, kMaxCameraColumns>;
             for (int ia = start[j]; ia < start[j + 1]; ++ia) {
                 const ObservationBlock &a = blocks[by_point[ia]];
                 if (!a.valid || a.m == 0) continue;
-                Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor>> wa(a.w, a.m, 3);
-                const Eigen::Matrix<double, Eigen::Dynamic, 3> t = wa * v_inverse[j];
-                const Eigen::VectorXd tg = t * gp[j];
+                const Block3 t = Eigen::Map<const Block3>(a.w, a.m, 3) * v_inverse[j];
+                const Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kMaxCameraColumns, 1> tg = t * gp[j];
                 for (int x = 0; x < a.m; ++x) rhs[a.cols[x]] += tg[x];
-                for (int ib = start[j]; ib < start[j + 1]; ++ib) {
+                // S is symmetric: form the blocks with ib ≥ ia and mirror them.
+                for (int ib = ia; ib < start[j + 1]; ++ib) {
                     const ObservationBlock &b = blocks[by_point[ib]];
                     if (!b.valid || b.m == 0) continue;
-                    Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor>> wb(b.w, b.m, 3);
-                    const Eigen::MatrixXd block = t * wb.transpose();
+                    const BlockN block = t * Eigen::Map<const Block3>(b.w, b.m, 3).transpose();
                     for (int x = 0; x < a.m; ++x)
-                        for (int y = 0; y < b.m; ++y) s(a.cols[x], b.cols[y]) -= block(x, y);
+                        for (int y = 0; y < b.m; ++y) {
+                            s(a.cols[x], b.cols[y]) -= block(x, y);
+                            if (ib != ia) s(b.cols[y], a.cols[x]) -= block(x, y);
+                        }
                 }
             }
         }

@@ -39,9 +39,6 @@ struct CameraAccuracy: CustomStringConvertible {
         let centres = truth.map(\.pose.center)
         let low = centres.reduce(centres[0]) { pointwiseMin($0, $1) }, high = centres.reduce(centres[0]) { pointwiseMax($0, $1) }
         let extent = length(high - low)
-        if ProcessInfo.processInfo.environment["V2W_DEBUG"] != nil {
-            for (e, t) in pairs.prefix(36) { print("centre", alignment.apply(e.pose.center), t.pose.center, rotationError(alignment.apply(e.pose).rotation, t.pose.rotation) * 180 / .pi) }
-        }
         let rotations = pairs.map { e, t in rotationError(alignment.apply(e.pose).rotation, t.pose.rotation) * 180 / .pi }.sorted()
         let positions = pairs.map { e, t in length(alignment.apply(e.pose.center) - t.pose.center) / extent }.sorted()
         medianRotationDegrees = rotations[rotations.count / 2]

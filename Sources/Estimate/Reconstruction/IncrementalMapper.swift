@@ -25,6 +25,8 @@ final class IncrementalMapper {
     var attempts: [Int]
     var triedAtVisible: [Int]
     var registeredCount = 0
+    /// Seconds per mapping step, for the report.
+    var timings: [String: Double] = [:]
 
     init(features: [Features], pairs: [VerifiedPair], options: ReconstructionOptions) {
         self.features = features; self.pairs = pairs; self.options = options
@@ -61,16 +63,22 @@ final class IncrementalMapper {
         while true {
             while let image = nextImage() {
                 try Cancellation.check()
+                var clock = Date()
+                func lap(_ name: String) { timings[name, default: 0] += Date().timeIntervalSince(clock); clock = Date() }
                 if try register(image) {
+                    lap("register")
                     triangulate(image: image)
+                    lap("triangulate")
                     try localAdjust(around: image)
+                    lap("local")
                     if Double(registeredCount) >= options.globalBundleGrowth * Double(lastGlobal) {
                         try globalAdjust(distortion: false)
+                        lap("global")
                         retriangulate()
+                        lap("retriangulate")
                         lastGlobal = registeredCount
                     }
                     progress?.advance()
-                    if ProcessInfo.processInfo.environment["V2W_DEBUG"] != nil { debugState("after \(image)") }
                 }
             }
             // Final refinement; then one more pass for images the better model may now place.
@@ -85,19 +93,6 @@ final class IncrementalMapper {
         }
         progress?.finish()
         return model()
-    }
-
-    func debugState(_ label: String) {
-        let centres = poses.compactMap { $0?.center }
-        let mean = centres.reduce(Vec3.zero, +) / Double(centres.count)
-        let spread = centres.map { length($0 - mean) }.reduce(0, +) / Double(centres.count)
-        let pts = position.compactMap { $0 }
-        let pm = pts.reduce(Vec3.zero, +) / Double(max(1, pts.count))
-        let pspread = pts.map { length($0 - pm) }.reduce(0, +) / Double(max(1, pts.count))
-        let r0 = poses[initialPair.first]!.rotation
-        let angles = (0..<poses.count).compactMap { i in poses[i].map { p in "\(i):\(Int(Quaternion.angleBetween(p.rotation, r0) * 180 / .pi))" } }
-        print(angles.joined(separator: " "))
-        print(label, "registered", registeredCount, "focal", intrinsics.focal, "camera spread", spread, "points", pts.count, "point spread", pspread, "dist", length(pm - mean))
     }
 
     func model() -> SparseModel {
@@ -148,10 +143,6 @@ final class IncrementalMapper {
                 made.append(t)
             }
             let median = angles.isEmpty ? 0 : angles.sorted()[angles.count / 2]
-            if ProcessInfo.processInfo.environment["V2W_DEBUG"] != nil {
-                let tracked = candidate.inliers.filter { let t = trackOf[i][Int($0.index1)]; return t >= 0 && trackOf[j][Int($0.index2)] == t }.count
-                print("init \(candidate.pair) inliers \(candidate.inliers.count) tracked \(tracked) made \(made.count) median \(median)")
-            }
             bestAngle = max(bestAngle, median)
             bestPoints = max(bestPoints, made.count)
             if made.count >= options.minInitialPoints && median >= options.minInitialAngle {

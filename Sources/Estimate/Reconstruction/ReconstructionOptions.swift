@@ -30,7 +30,9 @@ public struct ReconstructionOptions: Equatable, Sendable {
     /// Observations with a larger reprojection error are removed after bundle adjustment.
     public var maxReprojectionError: Double = 4
     /// Bundle adjustment (intrinsics refined as set here once enough images are registered).
-    public var bundle = BundleOptions(loss: .cauchy(scale: 1), maxIterations: 30)
+    public var bundle = BundleOptions(loss: .cauchy(scale: 1), maxIterations: 30, functionTolerance: 1e-6)
+    /// Iteration cap of the local adjustments (they start close to the optimum).
+    public var localBundleIterations: Int = 10
     /// Registered images that a local bundle adjustment moves (the new one and its most
     /// co-visible neighbours).
     public var localBundleSize: Int = 8
@@ -60,6 +62,7 @@ public struct ReconstructionOptions: Equatable, Sendable {
         guard minInitialPoints >= 8 else { throw fail("minInitialPoints", "must be ≥ 8, got \(minInitialPoints)") }
         guard minRegistrationInliers >= 6 else { throw fail("minRegistrationInliers", "must be ≥ 6, got \(minRegistrationInliers)") }
         guard maxReprojectionError > 0 else { throw fail("maxReprojectionError", "must be positive pixels, got \(maxReprojectionError)") }
+        guard localBundleIterations >= 1 else { throw fail("localBundleIterations", "must be ≥ 1, got \(localBundleIterations)") }
         guard localBundleSize >= 1 else { throw fail("localBundleSize", "must be ≥ 1, got \(localBundleSize)") }
         guard globalBundleGrowth > 1 else { throw fail("globalBundleGrowth", "must be > 1, got \(globalBundleGrowth)") }
         guard maxRegistrationAttempts >= 1 else { throw fail("maxRegistrationAttempts", "must be ≥ 1, got \(maxRegistrationAttempts)") }
