@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "EstimateTests", dependencies: ["Estimate", "CSolvers", "Geometry", "Media", "Reporting", "Render"], exclude: ["Fixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Estimate", "Geometry", "Render"]),
     ],
     swiftLanguageModes: [.v5]
 )
