@@ -5,13 +5,13 @@ import Pipeline
 struct EstimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate",
-        abstract: "Estimate cameras and sparse points from a folder of images (structure from motion).",
+        abstract: "Estimate cameras and sparse points from a folder of images or a video (structure from motion).",
         discussion: """
         Writes cameras.json (nerfstudio), sparse/ (COLMAP text model), sparse.ply and report.json
         into --out; cache/ there keeps features and matches so a rerun resumes.
         """)
 
-    @Argument(help: "A folder of images of one scene, taken with one camera (same size).")
+    @Argument(help: "A folder of images of one scene taken with one camera (same size), or a video.")
     var input: String
 
     @Option(name: .long, help: "Output folder.")
@@ -29,6 +29,9 @@ struct EstimateCommand: ParsableCommand {
     @Option(name: .customLong("max-keypoints"), help: "Most keypoints per image.")
     var maxKeypoints: Int = 8192
 
+    @Option(name: .long, help: "Video input: most keyframes (the sharpest of each window).")
+    var keyframes: Int = 150
+
     @Option(name: .long, help: "Seed of every random choice.")
     var seed: UInt64 = 0
 
@@ -41,6 +44,7 @@ struct EstimateCommand: ParsableCommand {
             options.reconstruction.fieldOfViewPrior = fov
             options.reconstruction.focalPrior = focal
             options.reconstruction.seed = seed
+            options.keyframeBudget = keyframes
             if let sequential { options.reconstruction.matchPlan = .sequential(overlap: sequential) }
             let result = try EstimateJob.run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out),
                                              options: options, progress: common.progressSink)

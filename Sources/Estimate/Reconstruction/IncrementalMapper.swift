@@ -25,8 +25,6 @@ final class IncrementalMapper {
     var attempts: [Int]
     var triedAtVisible: [Int]
     var registeredCount = 0
-    /// Seconds per mapping step, for the report.
-    var timings: [String: Double] = [:]
 
     init(features: [Features], pairs: [VerifiedPair], options: ReconstructionOptions) {
         self.features = features; self.pairs = pairs; self.options = options
@@ -63,19 +61,12 @@ final class IncrementalMapper {
         while true {
             while let image = nextImage() {
                 try Cancellation.check()
-                var clock = Date()
-                func lap(_ name: String) { timings[name, default: 0] += Date().timeIntervalSince(clock); clock = Date() }
                 if try register(image) {
-                    lap("register")
                     triangulate(image: image)
-                    lap("triangulate")
                     try localAdjust(around: image)
-                    lap("local")
                     if Double(registeredCount) >= options.globalBundleGrowth * Double(lastGlobal) {
                         try globalAdjust(distortion: false)
-                        lap("global")
                         retriangulate()
-                        lap("retriangulate")
                         lastGlobal = registeredCount
                     }
                     progress?.advance()

@@ -10,6 +10,10 @@ public struct EstimateOptions: Equatable, Sendable {
     public var reconstruction = ReconstructionOptions()
     /// Fewest keypoints an image must have to count as showing anything.
     public var minKeypoints: Int = 64
+    /// Video input: most keyframes kept (the sharpest frame of each of about this many equal
+    /// windows), and the longer side they are scaled to, in pixels.
+    public var keyframeBudget: Int = 150
+    public var videoLongSide: Int = 1280
 
     public init() {}
 
@@ -17,6 +21,8 @@ public struct EstimateOptions: Equatable, Sendable {
         try features.validate()
         try reconstruction.validate()
         guard minKeypoints >= 8 else { throw PipelineError.invalidOption("minKeypoints", reason: "must be at least 8, got \(minKeypoints)") }
+        guard keyframeBudget >= 2 else { throw PipelineError.invalidOption("keyframeBudget", reason: "must be at least 2, got \(keyframeBudget)") }
+        guard videoLongSide >= 64 else { throw PipelineError.invalidOption("videoLongSide", reason: "must be at least 64 pixels, got \(videoLongSide)") }
     }
 }
 
@@ -31,7 +37,8 @@ public struct EstimateResult: Sendable {
     public var cached: [String]
 }
 
-/// `vid2world estimate INPUT --out DIR`: a folder of images to cameras and sparse points.
+/// `vid2world estimate INPUT --out DIR`: a folder of images, or a video (keyframes go to
+/// DIR/frames first), to cameras and sparse points.
 ///
 /// DIR receives `images/` (links to, or copies of, the inputs), `cameras.json` (nerfstudio, the
 /// registered images), `sparse/cameras.txt images.txt points3D.txt` (COLMAP text model),
@@ -41,7 +48,19 @@ public enum EstimateJob {
     public static func run(input: URL, output: URL, options: EstimateOptions = .init(),
                            progress sink: ProgressSink? = nil) throws -> EstimateResult {
         try options.validate()
-        let files = try listImages(input)
+        var cached: [String] = []
+        let files: [URL]
+        if isFolder(input) {
+            files = try listImages(input)
+        } else {
+            let frames = output.appendingPathComponent("frames")
+            if !FileManager.default.fileExists(atPath: frames.appendingPathComponent("frames.json").path) {
+                try extractKeyframes(video: input, into: frames, options: options, progress: sink)
+            } else {
+                cached.append("frames")
+            }
+            files = try listImages(frames)
+        }
         let names = files.map(\.lastPathComponent)
         let cache = output.appendingPathComponent("cache")
         let featureFolder = cache.appendingPathComponent("features")
@@ -49,7 +68,6 @@ public enum EstimateJob {
             throw PipelineError.invalidOption(output.path, reason: "cannot create the output folder (\(error.localizedDescription))")
         }
         var timings: [String: Double] = [:]
-        var cached: [String] = []
 
         // Features, cached per image.
         var clock = Date()
@@ -102,6 +120,23 @@ public enum EstimateJob {
         return result
     }
 
+    static func isFolder(_ url: URL) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &folder) && folder.boolValue
+    }
+
+    /// Keyframes of a video: the sharpest frame of each of about `keyframeBudget` equal windows
+    /// (drops motion blur), scaled to `videoLongSide`. Spreading them by parallax rather than
+    /// by time is still to come.
+    static func extractKeyframes(video: URL, into folder: URL, options: EstimateOptions, progress: ProgressSink?) throws {
+        let info = try VideoReader(url: video).info
+        let every = max(2, Int((Double(info.frameCount) / Double(options.keyframeBudget)).rounded(.up)))
+        let longSide = max(info.width, info.height) > options.videoLongSide ? options.videoLongSide : nil
+        _ = try FramesJob.run(video: video, output: folder,
+                              options: FramesOptions(every: every, maxFrames: options.keyframeBudget, longSide: longSide, sharpest: true),
+                              progress: progress)
+    }
+
     /// Image files of a folder, sorted by name.
     static func listImages(_ input: URL) throws -> [URL] {
         var isFolder: ObjCBool = false
@@ -109,7 +144,7 @@ public enum EstimateJob {
             throw PipelineError.invalidOption(input.path, reason: "no such file or folder")
         }
         guard isFolder.boolValue else {
-            throw PipelineError.invalidOption(input.path, reason: "expected a folder of images (extract video frames first with `vid2world frames`)")
+            throw PipelineError.invalidOption(input.path, reason: "expected a folder of images or a video")
         }
         let entries = (try? FileManager.default.contentsOfDirectory(at: input, includingPropertiesForKeys: nil)) ?? []
         let images = entries.filter { ImageFile.looksLikeImage($0) }.sorted { $0.lastPathComponent < $1.lastPathComponent }
