@@ -22,7 +22,7 @@ enum TrackBuilder {
             return root
         }
         var degree = [Int32](repeating: 0, count: parent.count)
-        for pair in pairs where pair.configuration != .insufficient && pair.configuration != .pureRotation {
+        for pair in pairs where pair.configuration != .insufficient {
             for m in pair.inliers {
                 let a = offset[pair.pair.first] + Int(m.index1), b = offset[pair.pair.second] + Int(m.index2)
                 degree[a] += 1; degree[b] += 1

@@ -40,8 +40,8 @@ enum PairVerifier {
                                                    options: twoView)
         result.configuration = geometry.configuration
         guard let pose = geometry.relativePose else { return result }
-        // Keep the union of essential and homography inliers only where the pose explains
-        // them: the essential inliers.
+        // The essential-matrix inliers: correspondences consistent with a camera motion (for
+        // a pure rotation they are still right, only the translation is meaningless).
         result.inliers = pose.inliers.map { PairMatch(matches[$0].index1, matches[$0].index2) }
         result.relativePose = pose.pose
         return result
