@@ -37,6 +37,7 @@ struct ObservationBlock {
     int cols[kMaxCameraColumns];    // their global indices
     double w[kMaxCameraColumns * 3];  // ρ' Jcᵀ Jp, m × 3 row-major
     bool valid = false;
+    bool moves_pose = false;        // touches a pose column (else only shared intrinsics)
 };
 
 struct Layout {
@@ -148,6 +149,7 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
                     if (col < 0) continue;
                     b.cols[b.m] = col; jc[0][b.m] = jp[k]; jc[1][b.m] = jp[6 + k]; b.m++;
                 }
+                b.moves_pose = b.m > 0;
                 for (int k = 0; k < 5; ++k) {
                     const int col = layout.intrinsic_column[k];
                     if (col < 0) continue;
@@ -175,6 +177,8 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
         Eigen::VectorXd rhs = -gc;
         for (int i = 0; i < n; ++i) s(i, i) += lambda * std::max(u(i, i), 1e-6) + 1e-12;
         std::vector<Eigen::Matrix3d> v_inverse(np);
+        std::vector<const ObservationBlock *> point_blocks;
+        ObservationBlock fixed_block;
         bool ok = true;
         for (int j = 0; j < np && ok; ++j) {
             if (!point_free(j)) continue;
@@ -182,19 +186,35 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
             for (int i = 0; i < 3; ++i) vd(i, i) += lambda * std::max(v[j](i, i), 1e-6) + 1e-12;
             v_inverse[j] = vd.inverse();
             if (!v_inverse[j].allFinite()) { ok = false; break; }
+            // The point's blocks: those of observations in moving cameras, plus one sum of the
+            // observations in fixed cameras (they share the intrinsics columns only), so long
+            // tracks in fixed cameras cost one block instead of one each.
+            std::vector<const ObservationBlock *> &list = point_blocks;
+            list.clear();
+            ObservationBlock &fixed_sum = fixed_block;
+            fixed_sum.m = 0; fixed_sum.valid = false;
+            for (int i = start[j]; i < start[j + 1]; ++i) {
+                const ObservationBlock &a = blocks[by_point[i]];
+                if (!a.valid || a.m == 0) continue;
+                if (a.moves_pose) { list.push_back(&a); continue; }
+                if (!fixed_sum.valid) {
+                    fixed_sum = a;
+                } else {
+                    for (int e = 0; e < 3 * a.m; ++e) fixed_sum.w[e] += a.w[e];
+                }
+            }
+            if (fixed_sum.valid) list.push_back(&fixed_sum);
             // Fixed-capacity blocks: no heap allocation in this innermost loop.
             using Block3 = Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor, kMaxCameraColumns, 3>;
             using BlockN = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor, kMaxCameraColumns, kMaxCameraColumns>;
-            for (int ia = start[j]; ia < start[j + 1]; ++ia) {
-                const ObservationBlock &a = blocks[by_point[ia]];
-                if (!a.valid || a.m == 0) continue;
+            for (size_t ia = 0; ia < list.size(); ++ia) {
+                const ObservationBlock &a = *list[ia];
                 const Block3 t = Eigen::Map<const Block3>(a.w, a.m, 3) * v_inverse[j];
                 const Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kMaxCameraColumns, 1> tg = t * gp[j];
                 for (int x = 0; x < a.m; ++x) rhs[a.cols[x]] += tg[x];
                 // S is symmetric: form the blocks with ib ≥ ia and mirror them.
-                for (int ib = ia; ib < start[j + 1]; ++ib) {
-                    const ObservationBlock &b = blocks[by_point[ib]];
-                    if (!b.valid || b.m == 0) continue;
+                for (size_t ib = ia; ib < list.size(); ++ib) {
+                    const ObservationBlock &b = *list[ib];
                     const BlockN block = t * Eigen::Map<const Block3>(b.w, b.m, 3).transpose();
                     for (int x = 0; x < a.m; ++x)
                         for (int y = 0; y < b.m; ++y) {
