@@ -47,10 +47,13 @@ let package = Package(
 
         // SIFT-style feature kernels (blur, extrema, orientation, descriptors) over row / keypoint ranges.
         .target(name: "CFeatures", cSettings: optimize),
-        // Structure from motion: features, matching, minimal solvers, RANSAC.
+        // Bundle adjustment (Levenberg–Marquardt, Schur complement, robust loss) with Eigen, C++
+        // behind a C header.
+        .target(name: "CSolvers", cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O3", "-DNDEBUG"])]),
+        // Structure from motion: features, matching, minimal solvers, RANSAC, incremental mapping, BA.
         // Optimised even in debug builds: the tests run thousands of RANSAC iterations of the
         // minimal solvers, whose small-matrix code is ~50× slower unoptimised.
-        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "Reporting"],
+        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "CSolvers", "Reporting"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
 
         // Gaussian splatting: C kernels (project, bin/sort, rasterize, backward, Adam, losses) and
@@ -61,7 +64,7 @@ let package = Package(
         .target(name: "Export", dependencies: ["Splats"]),
 
         // The jobs the CLI runs, wiring the stages together.
-        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Splats", "Export"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Estimate", "Splats", "Export"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting", "Render", "Splats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -76,10 +79,10 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
-        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "Geometry", "Media", "Reporting"], exclude: ["Fixtures"]),
+        .testTarget(name: "EstimateTests", dependencies: ["Estimate", "CSolvers", "Geometry", "Media", "Reporting", "Render"], exclude: ["Fixtures"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry", "Estimate"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -18,6 +18,8 @@ public enum EstimateError: Error, CustomStringConvertible, Equatable {
     case unreadableFile(path: String, reason: String)
     /// A file could not be written.
     case writeFailed(path: String, reason: String)
+    /// Structure from motion could not build a model; `reason` says what was missing.
+    case reconstructionFailed(stage: String, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum EstimateError: Error, CustomStringConvertible, Equatable {
             return "\(path): cannot read (\(reason))"
         case let .writeFailed(path, reason):
             return "\(path): cannot write (\(reason))"
+        case let .reconstructionFailed(stage, reason):
+            return "reconstruction failed at \(stage): \(reason)"
         }
     }
 }

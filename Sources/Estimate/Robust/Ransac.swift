@@ -29,6 +29,9 @@ public struct RansacOptions: Equatable, Sendable {
     /// Local optimisation: re-fit on the inliers this many times whenever a new best model is
     /// found, keeping the re-fit while its score improves (0 disables it).
     public var localOptimizationSteps: Int = 4
+    /// The local optimisation re-fits on at most this many inliers, evenly spaced through them
+    /// (0: all). Bounds its cost when there are thousands of inliers: it runs at every new best.
+    public var localOptimizationLimit: Int = 256
     /// Fewest inliers for a model to be accepted at all.
     public var minInliers: Int = 0
     /// Seed of the sample generator: same seed, same result.
@@ -56,6 +59,9 @@ public struct RansacOptions: Equatable, Sendable {
         }
         guard localOptimizationSteps >= 0 else {
             throw EstimateError.invalidOption(field: "localOptimizationSteps", reason: "must be ≥ 0, got \(localOptimizationSteps)")
+        }
+        guard localOptimizationLimit >= 0 else {
+            throw EstimateError.invalidOption(field: "localOptimizationLimit", reason: "must be ≥ 0, got \(localOptimizationLimit)")
         }
         guard minInliers >= 0 else {
             throw EstimateError.invalidOption(field: "minInliers", reason: "must be ≥ 0, got \(minInliers)")
@@ -108,7 +114,7 @@ public enum Ransac {
                 // Local optimisation from the new best.
                 for _ in 0..<options.localOptimizationSteps {
                     guard let current = best, current.inliers.count > s,
-                          let refined = problem.refit(current.model, inliers: current.inliers) else { break }
+                          let refined = problem.refit(current.model, inliers: subset(current.inliers, options.localOptimizationLimit)) else { break }
                     let (refinedCost, refinedInliers) = score(refined)
                     guard refinedCost < current.cost else { break }
                     best = (refined, refinedCost, refinedInliers)
@@ -122,6 +128,12 @@ public enum Ransac {
             throw EstimateError.noModel(what: what, reason: "no sample gave a model with at least \(max(options.minInliers, s)) inliers after \(iteration) samples")
         }
         return RansacResult(model: found.model, inliers: found.inliers, iterations: iteration, cost: found.cost)
+    }
+
+    /// At most `limit` of `items`, evenly spaced (all when `limit` is 0 or not exceeded).
+    static func subset(_ items: [Int], _ limit: Int) -> [Int] {
+        guard limit > 0, items.count > limit else { return items }
+        return (0..<limit).map { items[$0 * items.count / limit] }
     }
 
     /// Samples needed to draw an all-inlier minimal sample with the given confidence.

@@ -1,0 +1,57 @@
+import Foundation
+import Geometry
+import Reporting
+
+/// Images to cameras and sparse points: pair matching and verification, then incremental
+/// mapping. Every stage is deterministic for a given `options.seed`.
+public enum IncrementalReconstruction {
+    /// Matches and verifies the pairs of `plan` (plus `extra` candidates) on `options.threads`
+    /// threads. `progress` advances once per pair; Ctrl-C stops between pairs.
+    public static func verifyPairs(features: [Features], options: ReconstructionOptions, extra: [ImagePair] = [],
+                                   progress: Reporting.Progress? = nil) throws -> [VerifiedPair] {
+        try options.validate()
+        try checkSizes(features)
+        let pairs = options.matchPlan.pairs(count: features.count, extra: extra)
+        let f = options.initialFocal(width: features[0].width, height: features[0].height)
+        let intrinsics = Intrinsics(fx: f, fy: f, cx: Double(features[0].width) / 2, cy: Double(features[0].height) / 2)
+        let workers = max(1, min(options.threads, pairs.count))
+        var results = [Result<VerifiedPair, Error>?](repeating: nil, count: pairs.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let out = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var k = worker
+                while k < pairs.count {
+                    let pair = pairs[k]
+                    out[k] = Result {
+                        try Cancellation.check()
+                        return try PairVerifier.verify(pair, features[pair.first], features[pair.second], intrinsics: intrinsics, options: options)
+                    }
+                    progress?.advance()
+                    k += workers
+                }
+            }
+        }
+        progress?.finish()
+        return try results.map { try $0!.get() }
+    }
+
+    /// Builds the model from features and verified pairs. `progress` advances per registered image.
+    public static func reconstruct(features: [Features], pairs: [VerifiedPair], options: ReconstructionOptions,
+                                   progress: Reporting.Progress? = nil) throws -> SparseModel {
+        try options.validate()
+        try checkSizes(features)
+        let mapper = IncrementalMapper(features: features, pairs: pairs, options: options)
+        return try mapper.run(progress: progress)
+    }
+
+    static func checkSizes(_ features: [Features]) throws {
+        guard features.count >= 2 else {
+            throw EstimateError.reconstructionFailed(stage: "input", reason: "need at least 2 images, got \(features.count)")
+        }
+        let w = features[0].width, h = features[0].height
+        if let other = features.firstIndex(where: { $0.width != w || $0.height != h }) {
+            throw EstimateError.reconstructionFailed(stage: "input", reason:
+                "all images must share one size (one camera): image 0 is \(w)×\(h), image \(other) is \(features[other].width)×\(features[other].height)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Settings of incremental reconstruction; pixels and degrees as named.
+public struct ReconstructionOptions: Equatable, Sendable {
+    public var matchPlan: MatchPlan = .default
+    public var matching = MatchOptions()
+    /// Two-view verification (its RANSAC `maxError` in pixels).
+    public var twoView: TwoViewOptions = {
+        var o = TwoViewOptions()
+        o.ransac.maxError = 4
+        o.ransac.maxIterations = 2000
+        return o
+    }()
+    /// Fewest verified matches for a pair to count.
+    public var minPairInliers: Int = 30
+    /// Focal length prior when nothing better is known: this field of view across the longer
+    /// image side, in degrees.
+    public var fieldOfViewPrior: Double = 60
+    /// A known focal length in pixels (from metadata); overrides the field-of-view prior.
+    public var focalPrior: Double? = nil
+    /// Smallest median triangulation angle of the initial pair, in degrees.
+    public var minInitialAngle: Double = 3
+    /// Fewest points the initial pair must triangulate.
+    public var minInitialPoints: Int = 50
+    /// Registration: P3P LO-RANSAC settings (`maxError` in pixels) and the fewest inliers.
+    public var registration: RansacOptions = RansacOptions(maxError: 4, maxIterations: 5000)
+    public var minRegistrationInliers: Int = 25
+    /// Triangulation checks for new points and the filter after bundle adjustment.
+    public var triangulation = TriangulationOptions(minAngleDegrees: 1.5, maxReprojectionError: 4)
+    /// Observations with a larger reprojection error are removed after bundle adjustment.
+    public var maxReprojectionError: Double = 4
+    /// Bundle adjustment (intrinsics refined as set here once enough images are registered).
+    public var bundle = BundleOptions(loss: .cauchy(scale: 1), maxIterations: 30, functionTolerance: 1e-6)
+    /// Iteration cap of the local adjustments (they start close to the optimum).
+    public var localBundleIterations: Int = 10
+    /// Registered images that a local bundle adjustment moves (the new one and its most
+    /// co-visible neighbours).
+    public var localBundleSize: Int = 8
+    /// A global bundle adjustment runs whenever the model grew by this factor since the last.
+    public var globalBundleGrowth: Double = 1.2
+    /// Refine k1, k2 in the final global adjustments.
+    public var refineDistortion: Bool = true
+    /// Registration attempts per image before it is reported unregistered.
+    public var maxRegistrationAttempts: Int = 3
+    public var seed: UInt64 = 0
+    /// Worker threads for pair matching.
+    public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init() {}
+
+    public func validate() throws {
+        func fail(_ field: String, _ reason: String) -> EstimateError { .invalidOption(field: field, reason: reason) }
+        try matching.validate()
+        try twoView.validate()
+        try registration.validate()
+        try triangulation.validate()
+        try bundle.validate()
+        guard minPairInliers >= 8 else { throw fail("minPairInliers", "must be ≥ 8, got \(minPairInliers)") }
+        guard fieldOfViewPrior > 1, fieldOfViewPrior < 170 else { throw fail("fieldOfViewPrior", "must be in (1, 170) degrees, got \(fieldOfViewPrior)") }
+        if let f = focalPrior, !(f.isFinite && f > 0) { throw fail("focalPrior", "must be a positive number of pixels, got \(f)") }
+        guard minInitialAngle >= 0, minInitialAngle < 60 else { throw fail("minInitialAngle", "must be in [0, 60) degrees, got \(minInitialAngle)") }
+        guard minInitialPoints >= 8 else { throw fail("minInitialPoints", "must be ≥ 8, got \(minInitialPoints)") }
+        guard minRegistrationInliers >= 6 else { throw fail("minRegistrationInliers", "must be ≥ 6, got \(minRegistrationInliers)") }
+        guard maxReprojectionError > 0 else { throw fail("maxReprojectionError", "must be positive pixels, got \(maxReprojectionError)") }
+        guard localBundleIterations >= 1 else { throw fail("localBundleIterations", "must be ≥ 1, got \(localBundleIterations)") }
+        guard localBundleSize >= 1 else { throw fail("localBundleSize", "must be ≥ 1, got \(localBundleSize)") }
+        guard globalBundleGrowth > 1 else { throw fail("globalBundleGrowth", "must be > 1, got \(globalBundleGrowth)") }
+        guard maxRegistrationAttempts >= 1 else { throw fail("maxRegistrationAttempts", "must be ≥ 1, got \(maxRegistrationAttempts)") }
+        guard threads >= 1 else { throw fail("threads", "must be ≥ 1, got \(threads)") }
+        if case let .sequential(overlap) = matchPlan, overlap < 1 { throw fail("matchPlan", "overlap must be ≥ 1, got \(overlap)") }
+    }
+
+    /// The starting focal length for images of this size.
+    public func initialFocal(width: Int, height: Int) -> Double {
+        focalPrior ?? Double(max(width, height)) / 2 / tan(fieldOfViewPrior * .pi / 360)
+    }
+}

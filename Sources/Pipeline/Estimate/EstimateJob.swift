@@ -1,0 +1,164 @@
+import Estimate
+import Foundation
+import Geometry
+import Media
+import Reporting
+
+/// Settings of `vid2world estimate`.
+public struct EstimateOptions: Equatable, Sendable {
+    public var features = FeatureOptions()
+    public var reconstruction = ReconstructionOptions()
+    /// Fewest keypoints an image must have to count as showing anything.
+    public var minKeypoints: Int = 64
+    /// Video input: most keyframes kept (the sharpest frame of each of about this many equal
+    /// windows), and the longer side they are scaled to, in pixels.
+    public var keyframeBudget: Int = 150
+    public var videoLongSide: Int = 1280
+
+    public init() {}
+
+    public func validate() throws {
+        try features.validate()
+        try reconstruction.validate()
+        guard minKeypoints >= 8 else { throw PipelineError.invalidOption("minKeypoints", reason: "must be at least 8, got \(minKeypoints)") }
+        guard keyframeBudget >= 2 else { throw PipelineError.invalidOption("keyframeBudget", reason: "must be at least 2, got \(keyframeBudget)") }
+        guard videoLongSide >= 64 else { throw PipelineError.invalidOption("videoLongSide", reason: "must be at least 64 pixels, got \(videoLongSide)") }
+    }
+}
+
+/// What an estimate run produced (also written to `report.json`).
+public struct EstimateResult: Sendable {
+    public var images: [String]
+    public var model: SparseModel
+    public var meanReprojectionError: Double
+    /// Seconds per stage: features, matching, mapping, writing.
+    public var timings: [String: Double]
+    /// Stages whose results came from the cache in the output folder.
+    public var cached: [String]
+}
+
+/// `vid2world estimate INPUT --out DIR`: a folder of images, or a video (keyframes go to
+/// DIR/frames first), to cameras and sparse points.
+///
+/// DIR receives `images/` (links to, or copies of, the inputs), `cameras.json` (nerfstudio, the
+/// registered images), `sparse/cameras.txt images.txt points3D.txt` (COLMAP text model),
+/// `sparse.ply` (points with colours) and `report.json`. `cache/` keeps the features and the
+/// verified pairs, so a rerun resumes after the last finished stage.
+public enum EstimateJob {
+    public static func run(input: URL, output: URL, options: EstimateOptions = .init(),
+                           progress sink: ProgressSink? = nil) throws -> EstimateResult {
+        try options.validate()
+        var cached: [String] = []
+        let files: [URL]
+        if isFolder(input) {
+            files = try listImages(input)
+        } else {
+            let frames = output.appendingPathComponent("frames")
+            if !FileManager.default.fileExists(atPath: frames.appendingPathComponent("frames.json").path) {
+                try extractKeyframes(video: input, into: frames, options: options, progress: sink)
+            } else {
+                cached.append("frames")
+            }
+            files = try listImages(frames)
+        }
+        let names = files.map(\.lastPathComponent)
+        let cache = output.appendingPathComponent("cache")
+        let featureFolder = cache.appendingPathComponent("features")
+        do { try FileManager.default.createDirectory(at: featureFolder, withIntermediateDirectories: true) } catch {
+            throw PipelineError.invalidOption(output.path, reason: "cannot create the output folder (\(error.localizedDescription))")
+        }
+        var timings: [String: Double] = [:]
+
+        // Features, cached per image.
+        var clock = Date()
+        let featureFiles = names.map { featureFolder.appendingPathComponent($0 + ".v2wfeat") }
+        var features = [Features?](repeating: nil, count: files.count)
+        for i in files.indices { features[i] = try? FeatureFile.read(featureFiles[i]) }
+        let missing = files.indices.filter { features[$0] == nil }
+        if missing.isEmpty { cached.append("features") }
+        let progress = Progress(stage: "features", total: missing.count, unit: "images", sink: sink)
+        let extracted = try FeatureExtractor(options: options.features).extract(files: missing.map { files[$0] }, progress: progress)
+        for (k, i) in missing.enumerated() {
+            features[i] = extracted[k]
+            try FeatureFile.write(extracted[k], to: featureFiles[i])
+        }
+        let all = features.map { $0! }
+        timings["features"] = Date().timeIntervalSince(clock)
+        let blank = all.indices.filter { all[$0].count < options.minKeypoints }
+        if all.count - blank.count < 2 {
+            throw PipelineError.noFramesSelected(input.path, reason:
+                "\(blank.count) of \(all.count) images have fewer than \(options.minKeypoints) keypoints: they look blank or featureless, so no cameras can be estimated")
+        }
+
+        // Verified pairs, cached for this image list, these features and these settings.
+        clock = Date()
+        let key = pairKey(names: names, features: all, options: options.reconstruction)
+        let pairFile = cache.appendingPathComponent("pairs.v2wpair")
+        var pairs: [VerifiedPair]? = FileManager.default.fileExists(atPath: pairFile.path) ? try? PairFile.read(pairFile, key: key) : nil
+        if pairs == nil {
+            let total = options.reconstruction.matchPlan.pairs(count: all.count).count
+            pairs = try IncrementalReconstruction.verifyPairs(features: all, options: options.reconstruction,
+                                                              progress: Progress(stage: "matching", total: total, unit: "pairs", sink: sink))
+            try PairFile.write(pairs!, key: key, to: pairFile)
+        } else {
+            cached.append("matching")
+        }
+        timings["matching"] = Date().timeIntervalSince(clock)
+
+        clock = Date()
+        let mapping = Progress(stage: "mapping", total: all.count, unit: "images", sink: sink)
+        let model = try IncrementalReconstruction.reconstruct(features: all, pairs: pairs!, options: options.reconstruction, progress: mapping)
+        timings["mapping"] = Date().timeIntervalSince(clock)
+
+        clock = Date()
+        let errors = model.reprojectionErrors(features: all)
+        let mean = errors.isEmpty ? 0 : errors.reduce(0, +) / Double(errors.count)
+        var result = EstimateResult(images: names, model: model, meanReprojectionError: mean, timings: timings, cached: cached)
+        try EstimateOutputs.write(result, files: files, features: all, to: output)
+        result.timings["writing"] = Date().timeIntervalSince(clock)
+        try EstimateOutputs.writeReport(result, input: input, to: output.appendingPathComponent("report.json"))
+        return result
+    }
+
+    static func isFolder(_ url: URL) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &folder) && folder.boolValue
+    }
+
+    /// Keyframes of a video: the sharpest frame of each of about `keyframeBudget` equal windows
+    /// (drops motion blur), scaled to `videoLongSide`. Spreading them by parallax rather than
+    /// by time is still to come.
+    static func extractKeyframes(video: URL, into folder: URL, options: EstimateOptions, progress: ProgressSink?) throws {
+        let info = try VideoReader(url: video).info
+        let every = max(2, Int((Double(info.frameCount) / Double(options.keyframeBudget)).rounded(.up)))
+        let longSide = max(info.width, info.height) > options.videoLongSide ? options.videoLongSide : nil
+        _ = try FramesJob.run(video: video, output: folder,
+                              options: FramesOptions(every: every, maxFrames: options.keyframeBudget, longSide: longSide, sharpest: true),
+                              progress: progress)
+    }
+
+    /// Image files of a folder, sorted by name.
+    static func listImages(_ input: URL) throws -> [URL] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) else {
+            throw PipelineError.invalidOption(input.path, reason: "no such file or folder")
+        }
+        guard isFolder.boolValue else {
+            throw PipelineError.invalidOption(input.path, reason: "expected a folder of images or a video")
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(at: input, includingPropertiesForKeys: nil)) ?? []
+        let images = entries.filter { ImageFile.looksLikeImage($0) }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        guard images.count >= 2 else {
+            throw PipelineError.noFramesSelected(input.path, reason: "found \(images.count) image(s); structure from motion needs at least 2, better 20 or more")
+        }
+        return images
+    }
+
+    /// What the verified pairs depend on.
+    static func pairKey(names: [String], features: [Features], options: ReconstructionOptions) -> String {
+        var parts = ["v1"]
+        for (name, f) in zip(names, features) { parts.append("\(name):\(f.width)x\(f.height):\(f.count)") }
+        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
+        return parts.joined(separator: "|")
+    }
+}

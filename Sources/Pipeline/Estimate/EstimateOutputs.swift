@@ -1,0 +1,121 @@
+import Estimate
+import Foundation
+import Geometry
+import Media
+
+/// The files an estimate run leaves in its output folder.
+enum EstimateOutputs {
+    static func write(_ result: EstimateResult, files: [URL], features: [Features], to output: URL) throws {
+        let model = result.model
+        try linkImages(files, into: output.appendingPathComponent("images"))
+        // nerfstudio cameras of the registered images.
+        let frames = files.indices.compactMap { i in model.camera(i).map { CameraFrame(filePath: "images/\(result.images[i])", camera: $0) } }
+        let camerasURL = output.appendingPathComponent("cameras.json")
+        try atomically(camerasURL) { try TransformsFile(frames: frames).write(to: $0) }
+
+        let colours = try pointColours(model, files: files)
+        let sparse = output.appendingPathComponent("sparse")
+        try FileManager.default.createDirectory(at: sparse, withIntermediateDirectories: true)
+        try ColmapText.write(model, names: result.images, features: features, colours: colours, to: sparse)
+        try atomically(output.appendingPathComponent("sparse.ply")) { try PointCloudPLY.data(model.points.map(\.position), colours: colours).write(to: $0) }
+    }
+
+    static func writeReport(_ result: EstimateResult, input: URL, to url: URL) throws {
+        let model = result.model
+        let k = model.intrinsics
+        let report: [String: Any] = [
+            "input": input.path,
+            "images": result.images.count,
+            "registered": model.registeredCount,
+            "registered_images": result.images.indices.filter { model.poses[$0] != nil }.map { result.images[$0] },
+            "unregistered": model.unregistered.keys.sorted().map { ["image": result.images[$0], "reason": model.unregistered[$0]!] },
+            "points": model.points.count,
+            "mean_reprojection_error_px": result.meanReprojectionError,
+            "initial_pair": [result.images[model.initialPair.first], result.images[model.initialPair.second]],
+            "camera": ["model": "RADIAL", "width": model.width, "height": model.height, "focal": k.focal, "cx": k.cx, "cy": k.cy,
+                       "k1": k.k1, "k2": k.k2],
+            "timings_s": result.timings,
+            "cached_stages": result.cached,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        try atomically(url) { try data.write(to: $0) }
+    }
+
+    /// Hard links where the file system allows, copies otherwise.
+    static func linkImages(_ files: [URL], into folder: URL) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        for file in files {
+            let target = folder.appendingPathComponent(file.lastPathComponent)
+            if file.standardizedFileURL == target.standardizedFileURL { continue }
+            try? manager.removeItem(at: target)
+            do { try manager.linkItem(at: file, to: target) } catch {
+                do { try manager.copyItem(at: file, to: target) } catch {
+                    throw PipelineError.invalidOption(target.path, reason: "cannot place the image there (\(error.localizedDescription))")
+                }
+            }
+        }
+    }
+
+    /// The colour of each point, read at its first observation.
+    static func pointColours(_ model: SparseModel, files: [URL]) throws -> [SIMD3<UInt8>] {
+        var colours = [SIMD3<UInt8>](repeating: SIMD3(128, 128, 128), count: model.points.count)
+        var byImage: [Int: [Int]] = [:]
+        for (j, p) in model.points.enumerated() { if let e = p.observations.first { byImage[Int(e.image), default: []].append(j) } }
+        for (image, points) in byImage.sorted(by: { $0.key < $1.key }) {
+            let picture = try ImageFile.read(files[image])
+            for j in points { colours[j] = sample(picture, model: model, point: j) }
+        }
+        return colours
+    }
+
+    private static func sample(_ picture: Image, model: SparseModel, point j: Int) -> SIMD3<UInt8> {
+        let e = model.points[j].observations[0]
+        guard let camera = model.camera(Int(e.image)) else { return SIMD3(128, 128, 128) }
+        let pixel = camera.project(model.points[j].position).pixel
+        let x = min(picture.width - 1, max(0, Int(pixel.x))), y = min(picture.height - 1, max(0, Int(pixel.y)))
+        let base = (y * picture.width + x) * picture.channels
+        func byte(_ c: Int) -> UInt8 {
+            let v = picture.pixels[base + min(c, picture.channels - 1)]
+            return UInt8(max(0, min(255, (v * 255).rounded())))
+        }
+        return SIMD3(byte(0), byte(1), byte(2))
+    }
+
+    /// Writes through `name.tmp`, renamed into place.
+    static func atomically(_ url: URL, _ write: (URL) throws -> Void) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".tmp")
+        do {
+            try write(temporary)
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            try FileManager.default.moveItem(at: temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw PipelineError.invalidOption(url.path, reason: "cannot write (\(error))")
+        }
+    }
+}
+
+/// Standard binary little-endian PLY point cloud: x y z (float) red green blue (uchar).
+enum PointCloudPLY {
+    static func data(_ points: [Vec3], colours: [SIMD3<UInt8>]) -> Data {
+        var data = Data("""
+        ply
+        format binary_little_endian 1.0
+        comment written by vid2world estimate
+        element vertex \(points.count)
+        property float x
+        property float y
+        property float z
+        property uchar red
+        property uchar green
+        property uchar blue
+        end_header\n
+        """.utf8)
+        for (p, c) in zip(points, colours) {
+            for v in [Float(p.x), Float(p.y), Float(p.z)] { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            data.append(contentsOf: [c.x, c.y, c.z])
+        }
+        return data
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct EstimateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "estimate",
+        abstract: "Estimate cameras and sparse points from a folder of images or a video (structure from motion).",
+        discussion: """
+        Writes cameras.json (nerfstudio), sparse/ (COLMAP text model), sparse.ply and report.json
+        into --out; cache/ there keeps features and matches so a rerun resumes.
+        """)
+
+    @Argument(help: "A folder of images of one scene taken with one camera (same size), or a video.")
+    var input: String
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String
+
+    @Option(name: .long, help: "Focal length in pixels, when known (else estimated from --fov and refined).")
+    var focal: Double?
+
+    @Option(name: .long, help: "Field-of-view prior across the longer image side, in degrees.")
+    var fov: Double = 60
+
+    @Option(name: .long, help: "Match each image with its next N only (ordered frames); default: all pairs up to 60 images.")
+    var sequential: Int?
+
+    @Option(name: .customLong("max-keypoints"), help: "Most keypoints per image.")
+    var maxKeypoints: Int = 8192
+
+    @Option(name: .long, help: "Video input: most keyframes (the sharpest of each window).")
+    var keyframes: Int = 150
+
+    @Option(name: .long, help: "Seed of every random choice.")
+    var seed: UInt64 = 0
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        try perform {
+            var options = EstimateOptions()
+            options.features.maxKeypoints = maxKeypoints
+            options.reconstruction.fieldOfViewPrior = fov
+            options.reconstruction.focalPrior = focal
+            options.reconstruction.seed = seed
+            options.keyframeBudget = keyframes
+            if let sequential { options.reconstruction.matchPlan = .sequential(overlap: sequential) }
+            let result = try EstimateJob.run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out),
+                                             options: options, progress: common.progressSink)
+            let model = result.model
+            if common.json {
+                printJSON(["type": "result", "command": "estimate", "images": result.images.count, "registered": model.registeredCount,
+                           "points": model.points.count, "mean_reprojection_error_px": result.meanReprojectionError,
+                           "focal": model.intrinsics.focal, "out": out])
+            } else {
+                let line = "registered \(model.registeredCount) of \(result.images.count) images, \(model.points.count) points, " +
+                    String(format: "mean reprojection error %.2f px, focal %.1f px", result.meanReprojectionError, model.intrinsics.focal) +
+                    "; wrote \(out)\n"
+                FileHandle.standardError.write(line.data(using: .utf8)!)
+                for (i, reason) in model.unregistered.sorted(by: { $0.key < $1.key }) {
+                    FileHandle.standardError.write("  not registered: \(result.images[i]): \(reason)\n".data(using: .utf8)!)
+                }
+            }
+        }
+    }
+}
