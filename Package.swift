@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries: a module map and one shim header each, found by pkg-config.
@@ -33,8 +34,20 @@ let package = Package(
         .target(name: "Geometry"),
         .target(name: "Media", dependencies: ["CFFmpeg", "CMediaSupport", "Reporting"]),
         .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting"]),
+
+        // C++ behind a C header: OBJ loading through tinyobjloader (Debian libtinyobjloader-dev).
+        .target(name: "CGeometry", linkerSettings: [.linkedLibrary("tinyobjloader")]),
+        // The rasterizer's inner loops.
+        .target(name: "CRender", cSettings: optimize),
+        // Scene recipes and the software renderer: ground truth for tests, benchmarks, training data.
+        .target(name: "Render", dependencies: [
+            "Geometry", "CGeometry", "CRender", "Media", "Reporting",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Figures for Tools/bench/render.
+        .executableTarget(name: "render-benchmark", dependencies: ["Render", "Geometry"]),
         .executableTarget(name: "vid2world", dependencies: [
-            "Pipeline", "Media", "Geometry", "Reporting",
+            "Pipeline", "Media", "Geometry", "Reporting", "Render",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Figures for the Tools/bench scripts; not part of the product.
@@ -42,6 +55,7 @@ let package = Package(
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
     swiftLanguageModes: [.v5]

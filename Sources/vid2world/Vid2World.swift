@@ -12,7 +12,7 @@ struct Vid2World: ParsableCommand {
         splats), export (PLY, OBJ, cameras, MP4). Each is a subcommand; see `vid2world help <command>`.
         """,
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, FramesCommand.self])
+        subcommands: [ProbeCommand.self, FramesCommand.self, RenderCommand.self])
 
     static func main() {
         Cancellation.installSignalHandler()
