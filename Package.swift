@@ -46,6 +46,10 @@ let package = Package(
         ]),
         // Figures for Tools/bench/render.
         .executableTarget(name: "render-benchmark", dependencies: ["Render", "Geometry"]),
+        // The DiT's non-matrix kernels (norms, softmax, activations, embeddings, patches).
+        .target(name: "CTensor", cSettings: optimize),
+        // Image → orbit diffusion transformer: safetensors reader, model, sampler.
+        .target(name: "Generate", dependencies: ["CBLAS", "CTensor", "Media", "Geometry", "Reporting"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting", "Render",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -55,6 +59,7 @@ let package = Package(
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "GenerateTests", dependencies: ["Generate", "Media", "Geometry"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting"]),
     ],
