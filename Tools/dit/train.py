@@ -188,7 +188,7 @@ def main():
             checkpoint()
             last_ckpt = time.time()
     vloss = evaluate()
-    writer.writerow([step, f"{compute_s:.1f}", f"{running / max(count, 1):.5f}", f"{vloss:.5f}"])
+    writer.writerow([step, f"{compute_s:.1f}", f"{running / count:.5f}" if count else "", f"{vloss:.5f}"])
     log.close()
     checkpoint()
     print(f"stopped at step {step}; val loss {vloss:.4f}; checkpoint {ckpt_path}", flush=True)
