@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "CTensor", cSettings: optimize),
         // Image → orbit diffusion transformer: safetensors reader, model, sampler.
         .target(name: "Generate", dependencies: ["CBLAS", "CTensor", "Media", "Geometry", "Reporting"]),
+        // Figures for Tools/bench/generate-speed.
+        .executableTarget(name: "generate-benchmark", dependencies: ["Generate", "Media"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting", "Render",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

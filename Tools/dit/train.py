@@ -89,6 +89,7 @@ def main():
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=int, default=200)
     p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--reset-ema", action="store_true", help="on resume, restart the EMA from the current weights")
     p.add_argument("--drop-input", type=float, default=0.1, help="probability of the null input token (CFG)")
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--sample-every", type=int, default=500)
@@ -121,6 +122,8 @@ def main():
         opt.load_state_dict(state["opt"])
         generator.set_state(state["generator"])
         step, compute_s = state["step"], state["compute_s"]
+        if args.reset_ema:
+            ema.load_state_dict(model.state_dict())
         print(f"resumed {ckpt_path} at step {step} ({compute_s / 60:.1f} min so far)", flush=True)
     with open(os.path.join(args.run, "args.json"), "w") as f:
         json.dump({**vars(args), "config_values": config.__dict__, "train_clips": len(train)}, f, indent=2)
@@ -170,9 +173,12 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        # EMA with warm-up: the average does not drag the random initialisation along for
+        # thousands of steps (decay (1 + n) / (10 + n) until it reaches --ema).
+        decay = min(args.ema, (1 + step) / (10 + step))
         with torch.no_grad():
             for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.lerp_(pm, 1 - args.ema)
+                pe.lerp_(pm, 1 - decay)
         step += 1
         compute_s += time.time() - t0
         running, count = running + loss.item(), count + 1
