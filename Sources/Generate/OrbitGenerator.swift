@@ -7,8 +7,9 @@ import Reporting
 ///
 /// Angles are relative to the input view, in degrees: azimuth 0 looks from the input camera's
 /// side, positive azimuths turn the camera the way Geometry's OrbitPath does (from +z toward +x);
-/// `elevation` is how far above the input camera the generated views sit (the training renders
-/// put the orbit at 20° and the input between 0° and 40°, so 20 − input elevation).
+/// `elevation` is how far above the input camera the generated views sit. The training renders
+/// put the orbit at `config.orbitElevation` (20°) and the input camera between 0° and 40°, so pass
+/// orbitElevation − (the input's elevation), or 0 when it is unknown.
 public struct OrbitGenerator: Sendable {
     public let model: DiTModel
 
@@ -16,6 +17,15 @@ public struct OrbitGenerator: Sendable {
 
     public init(weights: URL, config: URL) throws {
         model = try DiTModel(weights: weights, config: config)
+    }
+
+    /// The cameras the generated views are seen from (OpenCV, world-to-camera), object at the
+    /// origin, up +y, azimuth 0 on +z where the input camera sits: the rig of the training renders.
+    public func cameras(azimuths: [Double]) -> [Camera] {
+        let c = model.config
+        let orbit = OrbitPath(count: azimuths.count, radius: c.cameraRadius, elevationDegrees: c.orbitElevation,
+                              fieldOfViewYDegrees: c.cameraFieldOfView, width: c.resolution, height: c.resolution)
+        return azimuths.map { orbit.camera(azimuthDegrees: $0) }
     }
 
     /// `azimuths.count` must equal the model's view count. `steps` and `guidance` default to the

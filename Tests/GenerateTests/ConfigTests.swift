@@ -38,6 +38,7 @@ final class ConfigTests: XCTestCase {
         assertBadField(#"{"depth": "deep"}"#, "depth")
         assertBadField(#"{"depth": 2.5}"#, "depth")
         assertBadField(#"{"attention": "sparse"}"#, "attention")
+        assertBadField(#"{"camera_fov": 200}"#, "camera_fov")
         assertBadField(#"[1, 2]"#, "(file)")
     }
 }

@@ -1,3 +1,4 @@
+import Geometry
 import Media
 import XCTest
 @testable import Generate
@@ -36,6 +37,23 @@ final class SamplerTests: XCTestCase {
         let v = try model.velocity(noisy: noise, t: 1, image: image, cameras: cameras)
         let x = try FlowSampler(model: model).sample(noise: noise, image: image, cameras: cameras, steps: 1, guidance: 1)
         XCTAssertLessThan(maxAbsDifference(x, zip(noise, v).map { $0 - $1 }), 1e-6)
+    }
+
+    /// The cameras sit where data.py put the training cameras: radius 3.2 from the origin, 20° up,
+    /// azimuth 90° on +x; each looks at the object.
+    func testCamerasFollowTheTrainingRig() throws {
+        let generator = OrbitGenerator(model: try Fixture().model())
+        let cameras = generator.cameras(azimuths: [0, 90])
+        let elevation = 20.0 * Double.pi / 180
+        let expected: [Vec3] = [Vec3(0, 3.2 * sin(elevation), 3.2 * cos(elevation)),
+                                Vec3(3.2 * cos(elevation), 3.2 * sin(elevation), 0)]
+        for (camera, centre) in zip(cameras, expected) {
+            XCTAssertLessThan(length(camera.pose.center - centre), 1e-9)
+            let origin = camera.pose.apply(Vec3(0, 0, 0))  // the object centre in camera space
+            XCTAssertEqual(origin.x, 0, accuracy: 1e-9); XCTAssertEqual(origin.y, 0, accuracy: 1e-9)
+            XCTAssertEqual(origin.z, 3.2, accuracy: 1e-9)
+            XCTAssertEqual(camera.width, 12)
+        }
     }
 
     func testBadArgumentsAreRefused() throws {

@@ -40,6 +40,11 @@ class DiTConfig:
     frequency_dim: int = 256    # sinusoidal timestep features before the MLP
     guidance: float = 2.0       # default classifier-free guidance scale
     steps: int = 25             # default Euler steps
+    # The camera rig of the training renders (data.py): the generated views are seen from
+    # cameras at this distance and field of view, on an orbit at this elevation (degrees).
+    camera_radius: float = 3.2
+    camera_fov: float = 40.0
+    orbit_elevation: float = 20.0
 
     def validate(self):
         def need(ok, field, reason):
@@ -55,6 +60,9 @@ class DiTConfig:
         need(self.camera_features == 4, "camera_features", "must be 4")
         need(self.frequency_dim % 2 == 0, "frequency_dim", "must be even")
         need(int(self.width * self.mlp_ratio) > 0, "mlp_ratio", "must give a positive hidden size")
+        need(self.camera_radius > 0, "camera_radius", "must be positive")
+        need(0 < self.camera_fov < 180, "camera_fov", "must be between 0 and 180 degrees")
+        need(-90 < self.orbit_elevation < 90, "orbit_elevation", "must be between -90 and 90 degrees")
 
     @property
     def grid(self):

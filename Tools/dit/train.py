@@ -50,6 +50,18 @@ class Clips:
         return to_float(self.targets[index]), to_float(self.inputs[index]), self.cameras[index]
 
 
+def check_rig(folder, config):
+    """The config's camera rig must be the one the shards were rendered with (data.json)."""
+    path = os.path.join(folder, "data.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        data = json.load(f)
+    for key, field in (("radius", "camera_radius"), ("fov", "camera_fov"), ("target_elevation", "orbit_elevation")):
+        if key in data and abs(data[key] - getattr(config, field)) > 1e-9:
+            raise SystemExit(f"{path}: {key} {data[key]} differs from the config's {field} {getattr(config, field)}")
+
+
 def sample_times(n, generator):
     """Logit-normal times (SD3's choice): more weight on the middle of the path than uniform."""
     return torch.sigmoid(torch.randn(n, generator=generator))
@@ -100,6 +112,7 @@ def main():
 
     torch.set_num_threads(args.threads)
     config = DiTConfig.load(args.config)
+    check_rig(args.data, config)
     train = Clips(load_shards(args.data), config)
     val = Clips(load_shards(args.val), config)
     os.makedirs(os.path.join(args.run, "samples"), exist_ok=True)
@@ -115,7 +128,7 @@ def main():
     ckpt_path = os.path.join(args.run, "checkpoint.pt")
     if os.path.exists(ckpt_path):
         state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
-        if state["config"] != config.__dict__:
+        if DiTConfig(**state["config"]) != config:
             raise SystemExit(f"{ckpt_path}: trained with another config; use a new --run folder")
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])

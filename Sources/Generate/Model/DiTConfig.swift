@@ -30,6 +30,12 @@ public struct DiTConfig: Equatable, Sendable {
     public var guidance = 2.0
     /// Default number of Euler steps.
     public var steps = 25
+    /// The camera rig of the training renders: the generated views are seen from this distance
+    /// (scene units, object in the unit sphere), with this vertical field of view (degrees), on
+    /// an orbit at this elevation (degrees).
+    public var cameraRadius = 3.2
+    public var cameraFieldOfView = 40.0
+    public var orbitElevation = 20.0
 
     public init() {}
 
@@ -78,6 +84,9 @@ public struct DiTConfig: Equatable, Sendable {
         frequencyDim = try int("frequency_dim") ?? frequencyDim
         guidance = try double("guidance") ?? guidance
         steps = try int("steps") ?? steps
+        cameraRadius = try double("camera_radius") ?? cameraRadius
+        cameraFieldOfView = try double("camera_fov") ?? cameraFieldOfView
+        orbitElevation = try double("orbit_elevation") ?? orbitElevation
         if let value = fields["attention"] {
             guard case let .string(s) = value, let a = Attention(rawValue: s) else {
                 throw GenerateError.badConfig(file: path, field: "attention", reason: "expected \"full\" or \"factorised\"")
@@ -105,6 +114,9 @@ public struct DiTConfig: Equatable, Sendable {
         try need(frequencyDim > 0 && frequencyDim % 2 == 0 && frequencyDim <= 65536, "frequency_dim", "must be positive and even")
         try need(guidance.isFinite, "guidance", "must be finite")
         try need(steps >= 1, "steps", "must be at least 1")
+        try need(cameraRadius > 0, "camera_radius", "must be positive")
+        try need(cameraFieldOfView > 0 && cameraFieldOfView < 180, "camera_fov", "must be between 0 and 180 degrees")
+        try need(orbitElevation > -90 && orbitElevation < 90, "orbit_elevation", "must be between -90 and 90 degrees")
     }
 }
 
