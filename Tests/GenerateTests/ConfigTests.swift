@@ -39,6 +39,8 @@ final class ConfigTests: XCTestCase {
         assertBadField(#"{"depth": 2.5}"#, "depth")
         assertBadField(#"{"attention": "sparse"}"#, "attention")
         assertBadField(#"{"camera_fov": 200}"#, "camera_fov")
+        assertBadField(#"{"prediction": "epsilon"}"#, "prediction")
+        XCTAssertEqual(try config(#"{"prediction": "x0"}"#).prediction, .x0)
         assertBadField(#"[1, 2]"#, "(file)")
     }
 }

@@ -62,6 +62,18 @@ final class FixtureMatchTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(out, try f.data.floats("sample_full")), tolerance)
     }
 
+    /// Same weights read as an x0-predictor: the network's output becomes v = (x_t − x₀) / t.
+    func testX0PredictionMatchesPyTorch() throws {
+        let f = try Fixture()
+        let model = try f.model(prediction: .x0)
+        let noise = try f.data.floats("noise"), image = try f.imageTensor(), cameras = try f.data.floats("camera_features")
+        let v = try model.velocity(noisy: noise, t: try f.data.floats("t")[0], image: image, cameras: cameras)
+        XCTAssertLessThan(maxAbsDifference(v, try f.data.floats("denoise_x0")), tolerance)
+        let x = try FlowSampler(model: model).sample(noise: noise, image: image, cameras: cameras, steps: 4,
+                                                     guidance: f.config.guidance)
+        XCTAssertLessThan(maxAbsDifference(x, try f.data.floats("sample_x0")), tolerance)
+    }
+
     /// The public API end to end: Image in (pixels as Media holds them), images out, equal to the
     /// PyTorch sample mapped to [0, 1].
     func testOrbitGeneratorMatchesPyTorchSample() throws {

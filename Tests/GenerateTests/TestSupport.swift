@@ -41,9 +41,10 @@ struct Fixture {
         data = try SafeTensorsFile(url: ditFixture.appendingPathComponent("fixture.safetensors"))
     }
 
-    func model(attention: DiTConfig.Attention? = nil) throws -> DiTModel {
+    func model(attention: DiTConfig.Attention? = nil, prediction: DiTConfig.Prediction? = nil) throws -> DiTModel {
         var c = config
         if let attention { c.attention = attention }
+        if let prediction { c.prediction = prediction }
         return try DiTModel(weights: weights, config: c)
     }
 

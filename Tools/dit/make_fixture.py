@@ -4,8 +4,9 @@
 Files: model.safetensors + config.json (the model, as export.py writes it) and fixture.safetensors
 holding the input image ([H, W, C] pixels in [0, 1], as Media's Image stores them), the fixed
 noise, the cameras (relative azimuth / elevation in degrees and their features), and outputs:
-one denoiser call (conditional, dropped input, and full attention with the same weights) and one
-full Euler sample with classifier-free guidance (factorised and full attention).
+one denoiser call (conditional, dropped input, full attention and x0-prediction with the same
+weights; all as velocities) and one full Euler sample with classifier-free guidance (factorised,
+full attention, x0-prediction).
 Every weight is drawn at random (fixed seed), including the adaLN-Zero ones that training starts
 at zero, so every layer shows in the outputs.
 """
@@ -63,6 +64,11 @@ def main():
         model_full.eval()
         denoise_full = model_full(noise, t, image, cams)
         sample_full = model_full.sample(noise, image, cams, steps=4, guidance=config.guidance)
+        model_x0 = DiT(DiTConfig(**{**config.__dict__, "prediction": "x0"}))
+        model_x0.load_state_dict(model.state_dict())
+        model_x0.eval()
+        denoise_x0 = model_x0.velocity(noise, t, image, cams)
+        sample_x0 = model_x0.sample(noise, image, cams, steps=4, guidance=config.guidance)
 
     os.makedirs(OUT, exist_ok=True)
     export(model, OUT)
@@ -78,11 +84,13 @@ def main():
         "denoise_full": denoise_full[0],
         "sample": sample[0],
         "sample_full": sample_full[0],
+        "denoise_x0": denoise_x0[0],
+        "sample_x0": sample_x0[0],
     }
     save_file({k: x.float().contiguous() for k, x in data.items()}, os.path.join(OUT, "fixture.safetensors"),
               metadata={"steps": "4", "guidance": str(config.guidance), "input_elevation": str(input_elevation),
                         "target_elevation": str(target_elevation)})
-    for k in ("denoise_cond", "denoise_drop", "denoise_full", "sample", "sample_full"):
+    for k in ("denoise_cond", "denoise_drop", "denoise_full", "sample", "sample_full", "denoise_x0", "sample_x0"):
         x = data[k]
         print(f"{k}: shape {tuple(x.shape)}, mean |x| {x.abs().mean():.4f}, max |x| {x.abs().max():.4f}")
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

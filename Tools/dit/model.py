@@ -6,7 +6,9 @@ Each target view gets its camera (relative azimuth / elevation as sin-cos featur
 added to its tokens. The diffusion time enters every block through adaLN-Zero. Attention is full
 over the clip, or factorised: even blocks attend within a view, odd blocks across views at the same
 patch position. Objective: rectified flow, x_t = (1 - t) x_0 + t ε, the network predicts the
-velocity v = ε - x_0; the sampler integrates from t = 1 (noise) to t = 0 with Euler steps.
+velocity v = ε - x_0, or (config.prediction = "x0") the clean views x_0, turned into the velocity
+v = (x_t - x_0) / t so that a small network need not carry the noise through. The sampler
+integrates from t = 1 (noise) to t = 0 with Euler steps.
 Classifier-free guidance: the input image's tokens are replaced by a learned null token.
 
 Layout conventions the Swift side relies on (see Sources/Generate):
@@ -36,6 +38,7 @@ class DiTConfig:
     heads: int = 4
     mlp_ratio: float = 4.0
     attention: str = "factorised"   # "full" or "factorised"
+    prediction: str = "velocity"    # what the network outputs: "velocity" or "x0" (the clean views)
     camera_features: int = 4    # sin Δaz, cos Δaz, sin Δel, cos Δel
     frequency_dim: int = 256    # sinusoidal timestep features before the MLP
     guidance: float = 2.0       # default classifier-free guidance scale
@@ -57,6 +60,7 @@ class DiTConfig:
         need(self.heads > 0 and self.width % self.heads == 0, "heads", "must divide width")
         need(self.depth >= 1, "depth", "must be at least 1")
         need(self.attention in ("full", "factorised"), "attention", "must be 'full' or 'factorised'")
+        need(self.prediction in ("velocity", "x0"), "prediction", "must be 'velocity' or 'x0'")
         need(self.camera_features == 4, "camera_features", "must be 4")
         need(self.frequency_dim % 2 == 0, "frequency_dim", "must be even")
         need(int(self.width * self.mlp_ratio) > 0, "mlp_ratio", "must give a positive hidden size")
@@ -133,6 +137,11 @@ def unpatchify(tokens, n, c, h, w, p):
     x = tokens.reshape(b, n, h // p, w // p, p, p, c)
     x = x.permute(0, 1, 6, 2, 4, 3, 5)
     return x.reshape(b, n, c, h, w)
+
+
+# x0-prediction turns the network's clean-view estimate into a velocity, v = (x_t - x0) / t, with t
+# held at least this far from 0 so that the last steps stay finite.
+MIN_T = 0.05
 
 
 def modulate(x, shift, scale):
@@ -241,8 +250,15 @@ class DiT(nn.Module):
         nn.init.zeros_(self.final.linear.weight)
         nn.init.zeros_(self.final.linear.bias)
 
+    def velocity(self, x_t, t, image, cameras, drop_input=None):
+        """The rectified-flow velocity, whatever the network predicts (config.prediction)."""
+        out = self.forward(x_t, t, image, cameras, drop_input)
+        if self.config.prediction == "velocity":
+            return out
+        return (x_t - out) / t.clamp_min(MIN_T)[:, None, None, None, None]
+
     def forward(self, x_t, t, image, cameras, drop_input=None):
-        """Velocity for noisy target views.
+        """The network's output for noisy target views: their velocity, or their clean views.
 
         x_t: [B, V, C, H, W]; t: [B] in [0, 1]; image: [B, C, H, W] (clean input view);
         cameras: [B, V, 4] camera features; drop_input: [B] bool, True → the null token replaces the image.
@@ -266,7 +282,7 @@ class DiT(nn.Module):
         """Classifier-free guidance: v_uncond + g · (v_cond − v_uncond), both in one batch."""
         b = x_t.shape[0]
         drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)])
-        both = self.forward(torch.cat([x_t, x_t]), torch.cat([t, t]), torch.cat([image, image]),
+        both = self.velocity(torch.cat([x_t, x_t]), torch.cat([t, t]), torch.cat([image, image]),
                             torch.cat([cameras, cameras]), drop)
         cond, uncond = both[:b], both[b:]
         return uncond + guidance * (cond - uncond)
@@ -281,7 +297,7 @@ class DiT(nn.Module):
             t_next = 1.0 - (i + 1) / steps
             tt = torch.full((b,), t, dtype=torch.float32)
             if guidance == 1.0:
-                vel = self.forward(x, tt, image, cameras)
+                vel = self.velocity(x, tt, image, cameras)
             else:
                 vel = self.guided_velocity(x, tt, image, cameras, guidance)
             x = x + (t_next - t) * vel

@@ -69,7 +69,7 @@ def sample_times(n, generator):
 
 def flow_loss(model, x0, image, cams, t, noise, drop):
     x_t = (1 - t)[:, None, None, None, None] * x0 + t[:, None, None, None, None] * noise
-    return F.mse_loss(model(x_t, t, image, cams, drop), noise - x0)
+    return F.mse_loss(model.velocity(x_t, t, image, cams, drop), noise - x0)
 
 
 def save_grid(path, image, truth, generated):

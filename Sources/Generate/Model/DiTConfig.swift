@@ -10,6 +10,14 @@ public struct DiTConfig: Equatable, Sendable {
         case factorised
     }
 
+    /// What the network outputs; the sampler always gets a velocity from `DiTModel.velocity`.
+    public enum Prediction: String, Sendable {
+        /// v = ε − x₀ directly.
+        case velocity
+        /// The clean views x₀, turned into v = (x_t − x₀) / max(t, 0.05).
+        case x0
+    }
+
     /// Views are resolution × resolution pixels.
     public var resolution = 32
     /// 3 (RGB) or 4 (RGBA, alpha the silhouette).
@@ -23,6 +31,7 @@ public struct DiTConfig: Equatable, Sendable {
     public var heads = 4
     public var mlpRatio = 4.0
     public var attention = Attention.factorised
+    public var prediction = Prediction.velocity
     public var cameraFeatures = 4
     /// Sinusoidal timestep features before the time MLP.
     public var frequencyDim = 256
@@ -92,6 +101,12 @@ public struct DiTConfig: Equatable, Sendable {
                 throw GenerateError.badConfig(file: path, field: "attention", reason: "expected \"full\" or \"factorised\"")
             }
             attention = a
+        }
+        if let value = fields["prediction"] {
+            guard case let .string(s) = value, let p = Prediction(rawValue: s) else {
+                throw GenerateError.badConfig(file: path, field: "prediction", reason: "expected \"velocity\" or \"x0\"")
+            }
+            prediction = p
         }
         try validate(file: path)
     }

@@ -46,10 +46,23 @@ public final class DiTModel: @unchecked Sendable {
     /// Floats in the input image, [channels, resolution, resolution].
     public var imageCount: Int { config.channels * config.resolution * config.resolution }
 
+    /// Times below this count as this in x0-prediction's v = (x_t − x₀) / t (as in model.py).
+    static let minimumTime: Float = 0.05
+
     /// The velocity for noisy target views `noisy` at time `t` (1 = pure noise, 0 = clean), given
     /// the clean input `image` (values in [-1, 1]) and the per-view `cameras` features [views, 4];
     /// `dropInput` replaces the image by the learned null token (the unconditional branch of CFG).
     public func velocity(noisy: [Float], t: Float, image: [Float], cameras: [Float], dropInput: Bool = false) throws -> [Float] {
+        var out = try network(noisy: noisy, t: t, image: image, cameras: cameras, dropInput: dropInput)
+        if config.prediction == .x0 {
+            let time = max(t, Self.minimumTime)
+            for i in out.indices { out[i] = (noisy[i] - out[i]) / time }
+        }
+        return out
+    }
+
+    /// What the network itself outputs: the velocity, or the clean views (config.prediction).
+    func network(noisy: [Float], t: Float, image: [Float], cameras: [Float], dropInput: Bool) throws -> [Float] {
         let c = config, d = c.width, v = c.views, per = c.tokensPerView
         guard noisy.count == clipCount else {
             throw GenerateError.invalidArgument(name: "noisy", reason: "\(noisy.count) floats, the model takes \(clipCount)")
