@@ -63,6 +63,11 @@ let package = Package(
         // Scene files other tools open: the 3DGS PLY (more formats to come).
         .target(name: "Export", dependencies: ["Splats"]),
 
+        // The image-to-orbit diffusion transformer: C kernels for what BLAS does not cover (norms,
+        // softmax, activations, modulation), the model, the safetensors reader and the sampler.
+        .target(name: "CTensor", cSettings: optimize),
+        .target(name: "Generate", dependencies: ["CBLAS", "CTensor", "Media", "Geometry", "Reporting"]),
+
         // The jobs the CLI runs, wiring the stages together.
         .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Estimate", "Splats", "Export"]),
         .executableTarget(name: "vid2world", dependencies: [
@@ -75,11 +80,13 @@ let package = Package(
         .executableTarget(name: "splat-benchmarks", dependencies: ["Splats", "Geometry"]),
         .executableTarget(name: "fit-benchmarks", dependencies: ["Pipeline", "Splats", "Export"]),
         .executableTarget(name: "estimate-bench", dependencies: ["Estimate", "Geometry", "Media"]),
+        .executableTarget(name: "generate-benchmark", dependencies: ["Generate", "Media"]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"], exclude: ["Fixtures"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "EstimateTests", dependencies: ["Estimate", "CSolvers", "Geometry", "Media", "Reporting", "Render"], exclude: ["Fixtures"]),
+        .testTarget(name: "GenerateTests", dependencies: ["Generate", "Media", "Geometry"], exclude: ["Fixtures"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry", "Estimate"]),

@@ -1,0 +1,63 @@
+import Foundation
+import Geometry
+import Media
+import Reporting
+
+/// One object image in, the views of an orbit around it out: the public face of Generate.
+///
+/// Angles are relative to the input view, in degrees: azimuth 0 looks from the input camera's
+/// side, positive azimuths turn the camera the way Geometry's OrbitPath does (from +z toward +x);
+/// `elevation` is how far above the input camera the generated views sit. The training renders
+/// put the orbit at `config.orbitElevation` (20°) and the input camera between 0° and 40°, so pass
+/// orbitElevation − (the input's elevation), or 0 when it is unknown.
+public struct OrbitGenerator: Sendable {
+    public let model: DiTModel
+
+    public init(model: DiTModel) { self.model = model }
+
+    public init(weights: URL, config: URL) throws {
+        model = try DiTModel(weights: weights, config: config)
+    }
+
+    /// The cameras the generated views are seen from (OpenCV, world-to-camera), object at the
+    /// origin, up +y, azimuth 0 on +z where the input camera sits: the rig of the training renders.
+    public func cameras(azimuths: [Double]) -> [Camera] {
+        let c = model.config
+        let orbit = OrbitPath(count: azimuths.count, radius: c.cameraRadius, elevationDegrees: c.orbitElevation,
+                              fieldOfViewYDegrees: c.cameraFieldOfView, width: c.resolution, height: c.resolution)
+        return azimuths.map { orbit.camera(azimuthDegrees: $0) }
+    }
+
+    /// `azimuths.count` must equal the model's view count. `steps` and `guidance` default to the
+    /// config's. Views come back at the model's resolution, RGBA for an RGBA model.
+    public func generate(image: Image, azimuths: [Double], elevation: Double, steps: Int? = nil,
+                         guidance: Double? = nil, seed: UInt64, progress sink: ProgressSink? = nil) throws -> [Image] {
+        let sampler = FlowSampler(model: model)
+        return try generate(image: image, azimuths: azimuths, elevation: elevation, noise: sampler.noise(seed: seed),
+                            steps: steps, guidance: guidance, progress: sink)
+    }
+
+    /// As above from given noise ([views, channels, resolution, resolution] standard normals).
+    public func generate(image: Image, azimuths: [Double], elevation: Double, noise: [Float], steps: Int? = nil,
+                         guidance: Double? = nil, progress sink: ProgressSink? = nil) throws -> [Image] {
+        let c = model.config
+        guard azimuths.count == c.views else {
+            throw GenerateError.invalidArgument(name: "azimuths", reason: "\(azimuths.count) views asked, the model makes \(c.views)")
+        }
+        guard azimuths.allSatisfy(\.isFinite), elevation.isFinite else {
+            throw GenerateError.invalidArgument(name: "azimuths", reason: "angles must be finite")
+        }
+        guard image.width > 0, image.height > 0 else {
+            throw GenerateError.invalidArgument(name: "image", reason: "empty image")
+        }
+        let stepCount = steps ?? c.steps
+        let cameras = CameraConditioning.features(relativeAzimuths: azimuths,
+                                                  relativeElevations: Array(repeating: elevation, count: azimuths.count))
+        let input = ImageTensor.tensor(from: image, channels: c.channels, resolution: c.resolution)
+        let progress = sink.map { Reporting.Progress(stage: "generate", total: stepCount, unit: "steps", sink: $0) }
+        let clip = try FlowSampler(model: model).sample(noise: noise, image: input, cameras: cameras, steps: stepCount,
+                                                        guidance: guidance ?? c.guidance, progress: progress)
+        progress?.finish()
+        return ImageTensor.images(from: clip, views: c.views, channels: c.channels, resolution: c.resolution)
+    }
+}

@@ -1,0 +1,70 @@
+import Geometry
+import Media
+import XCTest
+@testable import Generate
+
+final class SamplerTests: XCTestCase {
+    func testSameSeedSameViewsOtherSeedOtherViews() throws {
+        let f = try Fixture()
+        let generator = OrbitGenerator(model: try f.model())
+        let image = Image(width: 20, height: 16, channels: 3, fill: 0.3)  // resampled and given alpha 1
+        let azimuths = [0.0, 90]
+        let a = try generator.generate(image: image, azimuths: azimuths, elevation: 5, steps: 3, seed: 7)
+        let b = try generator.generate(image: image, azimuths: azimuths, elevation: 5, steps: 3, seed: 7)
+        let c = try generator.generate(image: image, azimuths: azimuths, elevation: 5, steps: 3, seed: 8)
+        XCTAssertEqual(a, b)
+        XCTAssertNotEqual(a.map(\.pixels), c.map(\.pixels))
+        XCTAssertEqual(a.count, 2)
+        XCTAssertEqual(a[0].channels, 4)
+    }
+
+    func testNoiseIsStandardNormalFromTheSeed() throws {
+        let sampler = FlowSampler(model: try Fixture().model())
+        let n = sampler.noise(seed: 3)
+        XCTAssertEqual(n, sampler.noise(seed: 3))
+        XCTAssertEqual(n.count, 2 * 4 * 12 * 12)
+        let mean = n.reduce(0, +) / Float(n.count)
+        let variance = n.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(n.count)
+        XCTAssertEqual(mean, 0, accuracy: 0.1)
+        XCTAssertEqual(variance, 1, accuracy: 0.15)
+    }
+
+    /// With guidance 1 the sampler is plain Euler on the conditional velocity: check one step by hand.
+    func testOneEulerStepIsNoisePlusVelocityTimesStep() throws {
+        let f = try Fixture()
+        let model = try f.model()
+        let noise = try f.data.floats("noise"), image = try f.imageTensor(), cameras = try f.data.floats("camera_features")
+        let v = try model.velocity(noisy: noise, t: 1, image: image, cameras: cameras)
+        let x = try FlowSampler(model: model).sample(noise: noise, image: image, cameras: cameras, steps: 1, guidance: 1)
+        XCTAssertLessThan(maxAbsDifference(x, zip(noise, v).map { $0 - $1 }), 1e-6)
+    }
+
+    /// The cameras sit where data.py put the training cameras: radius 3.2 from the origin, 20° up,
+    /// azimuth 90° on +x; each looks at the object.
+    func testCamerasFollowTheTrainingRig() throws {
+        let generator = OrbitGenerator(model: try Fixture().model())
+        let cameras = generator.cameras(azimuths: [0, 90])
+        let elevation = 20.0 * Double.pi / 180
+        let expected: [Vec3] = [Vec3(0, 3.2 * sin(elevation), 3.2 * cos(elevation)),
+                                Vec3(3.2 * cos(elevation), 3.2 * sin(elevation), 0)]
+        for (camera, centre) in zip(cameras, expected) {
+            XCTAssertLessThan(length(camera.pose.center - centre), 1e-9)
+            let origin = camera.pose.apply(Vec3(0, 0, 0))  // the object centre in camera space
+            XCTAssertEqual(origin.x, 0, accuracy: 1e-9); XCTAssertEqual(origin.y, 0, accuracy: 1e-9)
+            XCTAssertEqual(origin.z, 3.2, accuracy: 1e-9)
+            XCTAssertEqual(camera.width, 12)
+        }
+    }
+
+    func testBadArgumentsAreRefused() throws {
+        let f = try Fixture()
+        let generator = OrbitGenerator(model: try f.model())
+        let image = Image(width: 12, height: 12, channels: 4)
+        XCTAssertThrowsError(try generator.generate(image: image, azimuths: [0, 90, 180], elevation: 0, seed: 1)) { error in
+            XCTAssertTrue("\(error)".contains("3 views asked, the model makes 2"), "\(error)")
+        }
+        XCTAssertThrowsError(try generator.generate(image: image, azimuths: [0, 90], elevation: 0, steps: 0, seed: 1))
+        XCTAssertThrowsError(try generator.generate(image: image, azimuths: [0, .nan], elevation: 0, seed: 1))
+        XCTAssertThrowsError(try f.model().velocity(noisy: [1, 2], t: 0.5, image: [], cameras: []))
+    }
+}
