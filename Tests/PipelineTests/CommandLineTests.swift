@@ -4,31 +4,10 @@ import XCTest
 
 /// Runs the built `vid2world` binary as a user would and checks exit codes, messages and outputs.
 final class CommandLineTests: XCTestCase {
-    private func binary() throws -> URL {
-        // The test bundle sits in the build products folder, next to the executable.
-        var candidates = [Bundle.main.bundleURL, Bundle(for: Self.self).bundleURL].map { $0.deletingLastPathComponent() }
-        candidates += [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        for dir in candidates {
-            for base in [dir, dir.deletingLastPathComponent()] {
-                let url = base.appendingPathComponent("vid2world")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-            }
-        }
-        throw XCTSkip("vid2world binary not found beside the tests (build it with `swift build`)")
-    }
+    private func binary() throws -> URL { try CLIProcess.binary() }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try CLIProcess.run(arguments)
     }
 
     func testBadInputsExitNonZeroWithOneClearLine() throws {

@@ -4,29 +4,9 @@ import XCTest
 
 /// `vid2world fit` on bad input: a non-zero exit, one clear line naming the culprit, no output.
 final class FitCommandLineTests: XCTestCase {
-    private func binary() throws -> URL {
-        var candidates = [Bundle.main.bundleURL, Bundle(for: Self.self).bundleURL].map { $0.deletingLastPathComponent() }
-        candidates += [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        for dir in candidates {
-            for base in [dir, dir.deletingLastPathComponent()] {
-                let url = base.appendingPathComponent("vid2world")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-            }
-        }
-        throw XCTSkip("vid2world binary not found beside the tests (build it with `swift build`)")
-    }
-
     private func fit(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = ["fit"] + arguments
-        let err = Pipe()
-        process.standardOutput = Pipe()
-        process.standardError = err
-        try process.run()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stderr, as: UTF8.self))
+        let result = try CLIProcess.run(["fit"] + arguments)
+        return (result.status, result.stderr)
     }
 
     func testBadDataFoldersAreNamed() throws {
