@@ -35,7 +35,7 @@ struct CameraAccuracy: CustomStringConvertible {
         let pairs = zip(estimated, truth).compactMap { e, t in e.map { ($0, t) } }
         registered = pairs.count
         total = truth.count
-        let alignment = try alignCameras(pairs.map(\.0), to: pairs.map(\.1))
+        let alignment = try Similarity3.aligning(cameras: pairs.map(\.0), to: pairs.map(\.1))
         let centres = truth.map(\.pose.center)
         let low = centres.reduce(centres[0]) { pointwiseMin($0, $1) }, high = centres.reduce(centres[0]) { pointwiseMax($0, $1) }
         let extent = length(high - low)
@@ -58,19 +58,4 @@ struct CameraAccuracy: CustomStringConvertible {
         XCTAssertLessThan(medianPositionFraction, 0.01, "position", file: file, line: line)
         XCTAssertLessThan(focalError, 0.02, "focal", file: file, line: line)
     }
-}
-
-/// Sim(3) from estimated to true cameras, fitted to the centres and to points one tenth of the
-/// extent along each camera's axes: on a nearly straight path the centres alone leave the roll
-/// about the path poorly fixed (measured: 0.45° of alignment error against 0.08° between the
-/// estimated cameras themselves).
-func alignCameras(_ estimated: [Camera], to truth: [Camera]) throws -> Similarity3 {
-    let coarse = try Similarity3.umeyama(from: estimated.map(\.pose.center), to: truth.map(\.pose.center))
-    let centres = truth.map(\.pose.center)
-    let arm = 0.1 * length(centres.reduce(centres[0], pointwiseMax) - centres.reduce(centres[0], pointwiseMin))
-    func frame(_ c: Camera, _ length: Double) -> [Vec3] {
-        let r = c.pose.rotation
-        return [c.pose.center, c.pose.center + length * r.r0, c.pose.center + length * r.r1, c.pose.center + length * r.r2]
-    }
-    return try Similarity3.umeyama(from: estimated.flatMap { frame($0, arm / coarse.scale) }, to: truth.flatMap { frame($0, arm) })
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// Binary cache of one image's features, so a rerun skips extraction. Little-endian:
 /// "V2WFEAT1", then UInt32 width, height, count; count keypoints of six Float32 (x, y, scale,
@@ -21,14 +22,9 @@ public enum FeatureFile {
         #else
         for d in features.descriptors { append(d) }
         #endif
-        let temporary = url.appendingPathExtension("tmp")
-        do {
-            try data.write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: temporary, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw EstimateError.writeFailed(path: url.path, reason: error.localizedDescription)
+        // Temporary name + rename (Media's AtomicFile): a crash never leaves a half-written cache.
+        do { try AtomicFile.write(data, to: url) } catch {
+            throw EstimateError.writeFailed(path: url.path, reason: "\(error)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Geometry
 
 /// Binary cache of verified pairs, so a rerun skips matching. Little-endian: "V2WPAIR1", UInt32
@@ -25,14 +26,9 @@ public enum PairFile {
             f64(pose.translation.x); f64(pose.translation.y); f64(pose.translation.z)
             for m in p.inliers { u32(Int(m.index1)); u32(Int(m.index2)) }
         }
-        let temporary = url.appendingPathExtension("tmp")
-        do {
-            try data.write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: temporary, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw EstimateError.writeFailed(path: url.path, reason: error.localizedDescription)
+        // Temporary name + rename (Media's AtomicFile): a crash never leaves a half-written cache.
+        do { try AtomicFile.write(data, to: url) } catch {
+            throw EstimateError.writeFailed(path: url.path, reason: "\(error)")
         }
     }
 
