@@ -56,16 +56,21 @@ public struct FitData {
     }
 
     static func loadColmap(_ model: URL, folder: URL) throws -> FitData {
-        let colmap = try ColmapTextModel.read(folder: model)
-        let camerasFile = model.appendingPathComponent("images.txt")
+        try loadColmap(try ColmapTextModel.read(folder: model), camerasFile: model.appendingPathComponent("images.txt"), folder: folder)
+    }
+
+    /// A COLMAP model already read (its cameras possibly adjusted by the caller), with the images
+    /// in `imageFolder` (default: DATA/images if present, else DATA).
+    static func loadColmap(_ colmap: ColmapTextModel, camerasFile: URL, folder: URL, imageFolder: URL? = nil) throws -> FitData {
         guard !colmap.images.isEmpty else { throw PipelineError.badData(camerasFile.path, reason: "lists no images") }
-        let imageFolder = FileManager.default.fileExists(atPath: folder.appendingPathComponent("images").path)
-            ? folder.appendingPathComponent("images") : folder
+        let imageFolder = imageFolder ?? (FileManager.default.fileExists(atPath: folder.appendingPathComponent("images").path)
+            ? folder.appendingPathComponent("images") : folder)
         var views: [TrainingView] = [], frames: [CameraFrame] = []
         for image in colmap.images {
             let url = imageFolder.appendingPathComponent(image.name)
             views.append(try loadView(image: url, camera: image.camera, camerasFile: camerasFile, root: folder))
-            let relative = imageFolder == folder ? image.name : "images/" + image.name
+            let relative = imageFolder.standardizedFileURL == folder.standardizedFileURL ? image.name
+                : imageFolder.lastPathComponent + "/" + image.name
             frames.append(CameraFrame(filePath: relative, camera: image.camera))
         }
         return FitData(views: views, frames: frames, pointPositions: colmap.pointPositions.map { Float($0) },

@@ -1,0 +1,48 @@
+import Foundation
+import Geometry
+
+/// The views a route's fit starts from, picked among what the estimate left in its folder.
+enum FitInputs {
+    /// Where an estimate with undistortion keeps its pinhole model beside `images_undistorted/`.
+    static let undistortedModels = ["sparse_undistorted", "images_undistorted/sparse", "undistorted/sparse", "undistorted"]
+
+    /// `images_undistorted/` with a COLMAP text model whose cameras have no distortion, if present.
+    static func undistorted(in folder: URL) throws -> (FitData, String)? {
+        let images = folder.appendingPathComponent("images_undistorted")
+        guard FileManager.default.fileExists(atPath: images.path) else { return nil }
+        for name in undistortedModels {
+            let model = folder.appendingPathComponent(name)
+            guard ColmapTextModel.exists(in: model) else { continue }
+            let colmap = try ColmapTextModel.read(folder: model)
+            guard colmap.images.allSatisfy({ $0.camera.intrinsics.distortion.isNone }) else { continue }
+            let data = try FitData.loadColmap(colmap, camerasFile: model.appendingPathComponent("images.txt"),
+                                              folder: folder, imageFolder: images)
+            return (data, "images_undistorted with " + name)
+        }
+        return nil
+    }
+
+    /// The sparse model (`sparse/`) with the distortion dropped; the caller checked it is negligible.
+    static func sparse(in folder: URL) throws -> (FitData, String) {
+        let model = folder.appendingPathComponent("sparse")
+        var colmap = try ColmapTextModel.read(folder: model)
+        for i in colmap.images.indices { colmap.images[i].camera.intrinsics.distortion = .none }
+        let data = try FitData.loadColmap(colmap, camerasFile: model.appendingPathComponent("images.txt"), folder: folder)
+        return (data, "images with sparse")
+    }
+
+    /// Largest distance, in pixels, that the sparse model's distortion moves an image corner.
+    static func distortionShift(in folder: URL) throws -> Double {
+        let colmap = try ColmapTextModel.read(folder: folder.appendingPathComponent("sparse"))
+        var largest = 0.0
+        for image in colmap.images {
+            let k = image.camera.intrinsics
+            let w = Double(image.camera.width), h = Double(image.camera.height)
+            for corner in [Vec2(0, 0), Vec2(w, 0), Vec2(0, h), Vec2(w, h)] {
+                let d = k.distortPixel(corner) - corner
+                largest = max(largest, (d * d).sum().squareRoot())
+            }
+        }
+        return largest
+    }
+}
