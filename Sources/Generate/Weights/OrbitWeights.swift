@@ -47,7 +47,9 @@ public struct OrbitWeights: Equatable, Sendable {
         if let executable {
             let folder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
             places.append((folder.appendingPathComponent("vid2world_Generate.resources/orbit-dit"), "beside the executable"))
+            #if os(macOS)
             places.append((folder.appendingPathComponent("vid2world_Generate.bundle/Contents/Resources/orbit-dit"), "beside the executable"))
+            #endif
         }
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         places.append((source.appendingPathComponent("Resources/orbit-dit"), "source tree"))
