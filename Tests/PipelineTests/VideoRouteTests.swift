@@ -61,9 +61,13 @@ final class VideoRouteTests: XCTestCase {
         XCTAssertEqual((estimate["settings"] as? [String: Any])?["keyframes"] as? Int, 10)
         XCTAssertEqual(fit["splats"] as? Int, result.fit.splats)
         XCTAssertEqual((report["notes"] as? [String])?.count, result.notes.count)
-        // The estimate stays as the cache of a rerun.
-        for name in ["frames/frames.json", "cache/pairs.v2wpair", "sparse/points3D.txt"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: scene.appendingPathComponent("estimate/" + name).path), name)
-        }
+        // The estimate stays as the cache of a rerun (a shorter fit, say), which gets the same cameras.
+        options.fit.iterations = 10
+        let again = try VideoRoute.run(input: video, output: scene, options: options)
+        XCTAssertEqual(again.estimate.cached, ["frames", "features", "matching"])
+        XCTAssertEqual(again.estimate.model, result.estimate.model)
+        XCTAssertEqual(again.notes.count, result.notes.count, "\(again.notes) after \(result.notes)")
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(contentsOf: scene.appendingPathComponent("report.json"))) as? [String: Any])
+            .flatMap { ($0["stages"] as? [String: Any])?["fit"] as? [String: Any] }?["iterations_run"] as? Int, 10)
     }
 }
