@@ -9,11 +9,14 @@ struct SceneCommand: ParsableCommand {
         commandName: "scene",
         abstract: "Make a splat scene from a video, a folder of photos, or one image (--orbit). The default command.",
         discussion: """
-        vid2world VIDEO --out SCENE          keyframes → cameras (SCENE/estimate, cached) → splats
-        vid2world PHOTOS/ --out SCENE        the same from a folder of photos
-        vid2world IMAGE --orbit --out SCENE  cut the object out → generated orbit → splats
-        SCENE receives scene.ply, preview.mp4, cameras.json and report.json (every stage's
-        settings, timings and metrics); the orbit route adds orbit.mp4, images/ and input.png.
+        vid2world VIDEO --out SCENE           video → cameras → splats
+        vid2world PHOTOS/ --out SCENE         the same from a folder of photos
+        vid2world IMAGE --orbit --out SCENE   object → generated orbit → splats
+
+        SCENE gets scene.ply, preview.mp4, cameras.json and report.json (every
+        stage's settings, timings, metrics). The video route keeps SCENE/estimate,
+        which a rerun resumes from; the orbit route adds orbit.mp4, images/ and
+        input.png.
         """)
 
     @Argument(help: "A video, a folder of photos, or an image of one object (with --orbit).")

@@ -8,10 +8,11 @@ struct Vid2World: ParsableCommand {
         commandName: "vid2world",
         abstract: "Turn one image or a phone video into a 3D Gaussian-splat scene.",
         discussion: """
-        vid2world VIDEO --out SCENE, vid2world PHOTOS/ --out SCENE, vid2world IMAGE --orbit --out SCENE
-        run a whole route (the `scene` command, the default). The stages are commands of their own:
-        generate (image → orbit clip), estimate (video → cameras), fit (cameras + images → splats);
-        see `vid2world help <command>`.
+        vid2world VIDEO --out SCENE, vid2world PHOTOS/ --out SCENE and
+        vid2world IMAGE --orbit --out SCENE run a whole route (the default
+        command, `scene`). The stages are commands of their own: generate
+        (image → orbit clip), estimate (video → cameras), fit (cameras + images
+        → splats). See `vid2world help <command>`.
         """,
         version: "0.1.0",
         subcommands: [SceneCommand.self, GenerateCommand.self, EstimateCommand.self, FitCommand.self,

@@ -42,4 +42,27 @@ final class SceneCommandLineTests: XCTestCase {
         XCTAssertEqual(probe.status, 0, probe.stderr)
         XCTAssertTrue(probe.stdout.contains("video"), probe.stdout)
     }
+
+    /// The orbit route through the command line, with the weights given by --weights.
+    func testOrbitRouteRuns() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-scenecli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let weights = root.appendingPathComponent("weights")
+        try TinyOrbitModel.write(to: weights)
+        var image = Image(width: 64, height: 64, channels: 4, fill: 0)
+        for y in 20..<44 { for x in 16..<40 { image[x, y, 0] = 0.8; image[x, y, 1] = 0.3; image[x, y, 3] = 1 } }
+        let input = root.appendingPathComponent("thing.png")
+        try PNGFile.write(image, to: input)
+        let out = root.appendingPathComponent("scene")
+        let result = try CLIProcess.run([input.path, "--orbit", "--out", out.path, "--weights", weights.path,
+                                         "--steps", "2", "--iterations", "20", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let last = try XCTUnwrap(result.stdout.split(separator: "\n").last)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        XCTAssertEqual(object["route"] as? String, "orbit")
+        XCTAssertEqual(object["views"] as? Int, TinyOrbitModel.views)
+        for name in ["scene.ply", "preview.mp4", "orbit.mp4", "cameras.json", "report.json", "input.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
+        }
+    }
 }

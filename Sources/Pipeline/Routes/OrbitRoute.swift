@@ -37,6 +37,8 @@ public struct OrbitRouteResult {
 /// `vid2world IMAGE --orbit --out SCENE`: generate an orbit of the object (GenerateJob), then fit
 /// splats to those views (FitJob). SCENE receives the generate outputs (images/, cameras.json,
 /// input.png, orbit.mp4), then scene.ply and preview.mp4, and a report.json holding both stages'.
+/// Each stage commits its files whole; a failed fit leaves the generated clip, itself a valid
+/// input of `vid2world fit`.
 public enum OrbitRoute {
     public static func run(image: URL, output: URL, options: OrbitRouteOptions = .init(),
                            progress sink: ProgressSink? = nil) throws -> OrbitRouteResult {
