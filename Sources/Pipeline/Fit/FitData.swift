@@ -69,12 +69,18 @@ public struct FitData {
         for image in colmap.images {
             let url = imageFolder.appendingPathComponent(image.name)
             views.append(try loadView(image: url, camera: image.camera, camerasFile: camerasFile, root: folder))
-            let relative = imageFolder.standardizedFileURL == folder.standardizedFileURL ? image.name
-                : imageFolder.lastPathComponent + "/" + image.name
+            let relative = relativePath(of: imageFolder, in: folder).map { $0.isEmpty ? image.name : $0 + "/" + image.name } ?? url.path
             frames.append(CameraFrame(filePath: relative, camera: image.camera))
         }
         return FitData(views: views, frames: frames, pointPositions: colmap.pointPositions.map { Float($0) },
                        pointColors: colmap.pointColors.map { Float($0) }, camerasFile: camerasFile)
+    }
+
+    /// `url`'s path below `folder` ("" for the folder itself), nil when outside it.
+    static func relativePath(of url: URL, in folder: URL) -> String? {
+        let path = url.standardizedFileURL.path, base = folder.standardizedFileURL.path
+        if path == base { return "" }
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : nil
     }
 
     /// One image as 8-bit samples, checked against its camera, with its mask.

@@ -50,11 +50,11 @@ public enum GenerateJob {
         let sets = perRing / config.views
         let inputElevation = options.inputElevation ?? config.orbitElevation
         var frames: [CameraFrame] = [], views: [Image] = [], clips: [[String: Any]] = []
-        for (ring, offset) in options.ringOffsets.enumerated() {
-            let elevation = config.orbitElevation + offset
-            guard elevation > -89, elevation < 89 else {
-                throw PipelineError.invalidOption("--clips", reason: "ring \(ring) would sit at \(elevation)° elevation; use fewer clips or a smaller --elevation-step")
-            }
+        let elevations = options.ringOffsets.map { config.orbitElevation + $0 }
+        if let steep = elevations.first(where: { abs($0) >= 89 }) {
+            throw PipelineError.invalidOption("--clips", reason: "a ring would sit at \(steep)° elevation; use fewer clips or a smaller --elevation-step")
+        }
+        for (ring, elevation) in elevations.enumerated() {
             var ringViews: [(azimuth: Double, image: Image)] = []
             for set in 0..<sets {
                 try Cancellation.check()

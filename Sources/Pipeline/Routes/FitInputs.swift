@@ -3,21 +3,22 @@ import Geometry
 
 /// The views a route's fit starts from, picked among what the estimate left in its folder.
 enum FitInputs {
-    /// Where an estimate with undistortion keeps its pinhole model beside `images_undistorted/`.
-    static let undistortedModels = ["sparse_undistorted", "images_undistorted/sparse", "undistorted/sparse", "undistorted"]
+    /// Where an estimate that resampled its images to a pinhole camera keeps them and their
+    /// model: COLMAP's undistorter layout first.
+    static let undistortedLayouts = [("undistorted/images", "undistorted/sparse"),
+                                     ("images_undistorted", "sparse_undistorted"),
+                                     ("images_undistorted", "images_undistorted/sparse")]
 
-    /// `images_undistorted/` with a COLMAP text model whose cameras have no distortion, if present.
+    /// Undistorted images with a COLMAP text model whose cameras have no distortion, if present.
     static func undistorted(in folder: URL) throws -> (FitData, String)? {
-        let images = folder.appendingPathComponent("images_undistorted")
-        guard FileManager.default.fileExists(atPath: images.path) else { return nil }
-        for name in undistortedModels {
-            let model = folder.appendingPathComponent(name)
-            guard ColmapTextModel.exists(in: model) else { continue }
+        for (imageName, modelName) in undistortedLayouts {
+            let images = folder.appendingPathComponent(imageName), model = folder.appendingPathComponent(modelName)
+            guard FileManager.default.fileExists(atPath: images.path), ColmapTextModel.exists(in: model) else { continue }
             let colmap = try ColmapTextModel.read(folder: model)
             guard colmap.images.allSatisfy({ $0.camera.intrinsics.distortion.isNone }) else { continue }
             let data = try FitData.loadColmap(colmap, camerasFile: model.appendingPathComponent("images.txt"),
                                               folder: folder, imageFolder: images)
-            return (data, "images_undistorted with " + name)
+            return (data, imageName + " with " + modelName)
         }
         return nil
     }
