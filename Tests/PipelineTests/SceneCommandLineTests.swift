@@ -18,6 +18,8 @@ final class SceneCommandLineTests: XCTestCase {
         let empty = root.appendingPathComponent("empty.jpg")
         FileManager.default.createFile(atPath: empty.path, contents: Data())
         let missing = root.appendingPathComponent("missing.mov").path
+        let junkImage = root.appendingPathComponent("junk.png"), junkVideo = root.appendingPathComponent("junk.mp4")
+        for url in [junkImage, junkVideo] { try Data((0..<500).map { UInt8(($0 * 37) % 251) }).write(to: url) }
 
         let cases: [([String], [String])] = [
             ([video.path, "--orbit"], ["--orbit", "walk.mp4", "video"]),
@@ -29,6 +31,8 @@ final class SceneCommandLineTests: XCTestCase {
             ([blank.path, "--orbit"], ["blank.png", "no object found"]),
             (["generate", blank.path], ["blank.png", "no object found"]),
             (["generate", missing], ["missing.mov", "no such file"]),
+            ([junkImage.path, "--orbit"], ["junk.png"]),
+            ([junkVideo.path], ["junk.mp4"]),
         ]
         for (arguments, words) in cases {
             let result = try CLIProcess.run(arguments + ["--out", out])
