@@ -48,7 +48,9 @@ public struct OrbitWeights: Equatable, Sendable {
             let folder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
             places.append((folder.appendingPathComponent("vid2world_Generate.resources/orbit-dit"), "beside the executable"))
             #if os(macOS)
-            places.append((folder.appendingPathComponent("vid2world_Generate.bundle/Contents/Resources/orbit-dit"), "beside the executable"))
+            for inside in ["orbit-dit", "Contents/Resources/orbit-dit"] {
+                places.append((folder.appendingPathComponent("vid2world_Generate.bundle/" + inside), "beside the executable"))
+            }
             #endif
         }
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
