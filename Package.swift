@@ -66,10 +66,11 @@ let package = Package(
         // The image-to-orbit diffusion transformer: C kernels for what BLAS does not cover (norms,
         // softmax, activations, modulation), the model, the safetensors reader and the sampler.
         .target(name: "CTensor", cSettings: optimize),
-        .target(name: "Generate", dependencies: ["CBLAS", "CTensor", "Media", "Geometry", "Reporting"]),
+        .target(name: "Generate", dependencies: ["CBLAS", "CTensor", "Media", "Geometry", "Reporting"],
+                resources: [.copy("Resources/orbit-dit")]),
 
         // The jobs the CLI runs, wiring the stages together.
-        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Estimate", "Splats", "Export"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Geometry", "Reporting", "Estimate", "Splats", "Export", "Generate"]),
         .executableTarget(name: "vid2world", dependencies: [
             "Pipeline", "Media", "Geometry", "Reporting", "Render", "Splats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -89,7 +90,7 @@ let package = Package(
         .testTarget(name: "GenerateTests", dependencies: ["Generate", "Media", "Geometry"], exclude: ["Fixtures"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry", "Estimate"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry", "Estimate", "Generate"]),
     ],
     swiftLanguageModes: [.v5]
 )

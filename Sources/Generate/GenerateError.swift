@@ -10,6 +10,8 @@ public enum GenerateError: Error, CustomStringConvertible, Equatable {
     case missingTensor(file: String, tensor: String)
     case badConfig(file: String, field: String, reason: String)
     case invalidArgument(name: String, reason: String)
+    /// No folder with `model.safetensors` and `config.json` was found; each entry says where and why.
+    case weightsNotFound(searched: [String])
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum GenerateError: Error, CustomStringConvertible, Equatable {
             return "\(file): config field '\(field)': \(reason)"
         case let .invalidArgument(name, reason):
             return "\(name): \(reason)"
+        case let .weightsNotFound(searched):
+            return "no orbit model found; looked in " + searched.joined(separator: "; ") +
+                ". Pass --weights DIR (a folder with model.safetensors and config.json) or set \(OrbitWeights.environmentVariable)"
         }
     }
 }

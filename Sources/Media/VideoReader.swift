@@ -26,6 +26,7 @@ public final class VideoReader {
     private let scaledWidth: Int
     private let scaledHeight: Int
     private var scaledBuffer: [UInt8] = []
+    private var padded: [UInt8] = []
     private var decodedCount = 0
     private var emittedCount = 0
     private var firstSelectedIndex: Int?
@@ -235,9 +236,13 @@ public final class VideoReader {
         }
     }
 
+    /// swscale's vector code may write a little past the last row of its output, so it writes
+    /// into `padded` (the frame plus slack) and the frame is copied out.
     private func scale(into buffer: inout [UInt8], stride: Int) throws {
         guard let frame else { return }
-        let height = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+        let slack = 256
+        if padded.count != buffer.count + slack { padded = [UInt8](repeating: 0, count: buffer.count + slack) }
+        let height = padded.withUnsafeMutableBufferPointer { out -> Int32 in
             var planes: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(stride), 0, 0, 0]
             return withUnsafePointer(to: &frame.pointee.data) { dataTuple in
@@ -251,6 +256,10 @@ public final class VideoReader {
             }
         }
         if height <= 0 { throw MediaError.decodeFailed(path, reason: "pixel conversion failed") }
+        let count = buffer.count
+        padded.withUnsafeBufferPointer { src in
+            buffer.withUnsafeMutableBufferPointer { dst in dst.baseAddress!.update(from: src.baseAddress!, count: count) }
+        }
     }
 
     /// Uses the frame's own matrix (BT.601 / BT.709 ...) and range instead of swscale's default.

@@ -8,11 +8,16 @@ struct Vid2World: ParsableCommand {
         commandName: "vid2world",
         abstract: "Turn one image or a phone video into a 3D Gaussian-splat scene.",
         discussion: """
-        Stages: generate (image → orbit clip), estimate (video → cameras), fit (cameras + images →
-        splats), export (PLY, OBJ, cameras, MP4). Each is a subcommand; see `vid2world help <command>`.
+        vid2world VIDEO --out SCENE, vid2world PHOTOS/ --out SCENE and
+        vid2world IMAGE --orbit --out SCENE run a whole route (the default
+        command, `scene`). The stages are commands of their own: generate
+        (image → orbit clip), estimate (video → cameras), fit (cameras + images
+        → splats). See `vid2world help <command>`.
         """,
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, FramesCommand.self, RenderCommand.self, EstimateCommand.self, FitCommand.self])
+        subcommands: [SceneCommand.self, GenerateCommand.self, EstimateCommand.self, FitCommand.self,
+                      ProbeCommand.self, FramesCommand.self, RenderCommand.self],
+        defaultSubcommand: SceneCommand.self)
 
     static func main() {
         Cancellation.installSignalHandler()

@@ -56,20 +56,31 @@ public struct FitData {
     }
 
     static func loadColmap(_ model: URL, folder: URL) throws -> FitData {
-        let colmap = try ColmapTextModel.read(folder: model)
-        let camerasFile = model.appendingPathComponent("images.txt")
+        try loadColmap(try ColmapTextModel.read(folder: model), camerasFile: model.appendingPathComponent("images.txt"), folder: folder)
+    }
+
+    /// A COLMAP model already read (its cameras possibly adjusted by the caller), with the images
+    /// in `imageFolder` (default: DATA/images if present, else DATA).
+    static func loadColmap(_ colmap: ColmapTextModel, camerasFile: URL, folder: URL, imageFolder: URL? = nil) throws -> FitData {
         guard !colmap.images.isEmpty else { throw PipelineError.badData(camerasFile.path, reason: "lists no images") }
-        let imageFolder = FileManager.default.fileExists(atPath: folder.appendingPathComponent("images").path)
-            ? folder.appendingPathComponent("images") : folder
+        let imageFolder = imageFolder ?? (FileManager.default.fileExists(atPath: folder.appendingPathComponent("images").path)
+            ? folder.appendingPathComponent("images") : folder)
         var views: [TrainingView] = [], frames: [CameraFrame] = []
         for image in colmap.images {
             let url = imageFolder.appendingPathComponent(image.name)
             views.append(try loadView(image: url, camera: image.camera, camerasFile: camerasFile, root: folder))
-            let relative = imageFolder == folder ? image.name : "images/" + image.name
+            let relative = relativePath(of: imageFolder, in: folder).map { $0.isEmpty ? image.name : $0 + "/" + image.name } ?? url.path
             frames.append(CameraFrame(filePath: relative, camera: image.camera))
         }
         return FitData(views: views, frames: frames, pointPositions: colmap.pointPositions.map { Float($0) },
                        pointColors: colmap.pointColors.map { Float($0) }, camerasFile: camerasFile)
+    }
+
+    /// `url`'s path below `folder` ("" for the folder itself), nil when outside it.
+    static func relativePath(of url: URL, in folder: URL) -> String? {
+        let path = url.standardizedFileURL.path, base = folder.standardizedFileURL.path
+        if path == base { return "" }
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : nil
     }
 
     /// One image as 8-bit samples, checked against its camera, with its mask.

@@ -36,7 +36,13 @@ public enum FitJob {
     public static func run(data: URL, output: URL, options: FitOptions, progress sink: ProgressSink?) throws -> FitResult {
         try options.validate()
         let clock = Date()
-        let loaded = try FitData.load(data)
+        return try run(loaded: try FitData.load(data), data: data, output: output, options: options, progress: sink, started: clock)
+    }
+
+    /// The same from views already loaded (a route that picks or adjusts its inputs first).
+    public static func run(loaded: FitData, data: URL, output: URL, options: FitOptions, progress sink: ProgressSink?,
+                           started clock: Date = Date()) throws -> FitResult {
+        try options.validate()
         let (trainIndices, testIndices) = split(count: loaded.views.count, every: options.holdoutEvery)
         guard !trainIndices.isEmpty else { throw PipelineError.badData(data.path, reason: "no training views left after holding out") }
         let trainViews = trainIndices.map { loaded.views[$0] }
@@ -103,7 +109,7 @@ public enum FitJob {
         try TransformsFile(frames: loaded.frames).write(to: staging.file("cameras.json"))
         if options.previewFrames > 0 {
             try writePreview(trainer: trainer, frames: options.previewFrames, fps: options.previewFPS,
-                             background: background, to: staging.file("preview.mp4"))
+                             longSide: options.previewLongSide, background: background, to: staging.file("preview.mp4"))
         }
         let result = FitResult(iterations: options.iterations, iterationsRun: iterationsRun, splats: trainer.state.cloud.count,
                                trainViews: trainIndices.count, heldOutViews: testIndices.count, train: train, heldOut: heldOut,
@@ -133,14 +139,16 @@ public enum FitJob {
 
     /// An orbit around the cameras' scene centre at their mean distance and elevation, with the
     /// first training camera's field of view and size.
-    static func writePreview(trainer: Trainer, frames: Int, fps: Double, background: [Float], to url: URL) throws {
+    static func writePreview(trainer: Trainer, frames: Int, fps: Double, longSide: Int? = nil, background: [Float], to url: URL) throws {
         let layout = trainer.layout, first = trainer.views[0].camera
+        let scale = longSide.map { Double($0) / Double(max(first.width, first.height)) } ?? 1
+        let width = max(2, Int((Double(first.width) * scale).rounded())), height = max(2, Int((Double(first.height) * scale).rounded()))
         var orbit = OrbitPath(count: frames, radius: layout.meanDistance, elevationDegrees: layout.meanElevationDegrees,
                               fieldOfViewYDegrees: 2 * atan(Double(first.height) / 2 / Double(first.fy)) * 180 / .pi,
-                              width: first.width, height: first.height)
+                              width: width, height: height)
         orbit.target = layout.sceneCenter
         orbit.up = layout.up
-        let writer = try VideoWriter(url: url, width: first.width, height: first.height, fps: fps)
+        let writer = try VideoWriter(url: url, width: width, height: height, fps: fps)
         for camera in orbit.cameras() {
             try Cancellation.check()
             let image = try trainer.render(try SplatCamera(camera), background: background)

@@ -43,6 +43,9 @@ public struct FitOptions: Equatable {
     /// Frames of `preview.mp4` (0: no preview) and its frame rate.
     public var previewFrames = 72
     public var previewFPS = 24.0
+    /// Longer side of the preview in pixels (nil: the first training camera's size). Splats render
+    /// sharp at any size, so a fit on small views (a generated orbit) can still preview large.
+    public var previewLongSide: Int? = nil
     /// Loss λ: (1 - λ) L1 + λ (1 - SSIM).
     public var ssimWeight: Float = 0.2
     /// Cores to use.
@@ -65,6 +68,7 @@ public struct FitOptions: Equatable {
         try atLeast("--opacity-reset-every", opacityResetEvery, 0)
         try atLeast("--checkpoint-every", checkpointEvery, 0)
         try atLeast("--preview-frames", previewFrames, 0)
+        try atLeast("previewLongSide", previewLongSide ?? 16, 16)
         try atLeast("--threads", threads, 1)
         if !(0...3).contains(shDegree) {
             throw PipelineError.invalidOption("--sh-degree", reason: "must be in 0...3, got \(shDegree)")

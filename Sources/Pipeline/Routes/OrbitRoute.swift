@@ -1,0 +1,62 @@
+import Foundation
+import Reporting
+
+/// Settings of `vid2world IMAGE --orbit`.
+public struct OrbitRouteOptions: Equatable {
+    public var generate = GenerateOptions()
+    public var fit = OrbitRouteOptions.fitDefaults
+
+    public init() {}
+
+    /// A fit suited to a few tiny generated views (32 px in the shipped model): short, small,
+    /// degree-1 colour (the views cannot pin down more), nothing held out (every view counts),
+    /// a preview rendered larger than the views.
+    public static var fitDefaults: FitOptions {
+        var o = FitOptions()
+        o.iterations = 1500
+        o.shDegree = 1
+        o.shDegreeInterval = 500
+        o.initialSplats = 3000
+        o.maxSplats = 30_000
+        o.densifyFrom = 200
+        o.densifyEvery = 100
+        o.opacityResetEvery = 0
+        o.holdoutEvery = 0
+        o.checkpointEvery = 0
+        o.previewFrames = 48
+        o.previewLongSide = 256
+        return o
+    }
+}
+
+public struct OrbitRouteResult {
+    public var generate: GenerateResult
+    public var fit: FitResult
+}
+
+/// `vid2world IMAGE --orbit --out SCENE`: generate an orbit of the object (GenerateJob), then fit
+/// splats to those views (FitJob). SCENE receives the generate outputs (images/, cameras.json,
+/// input.png, orbit.mp4), then scene.ply and preview.mp4, and a report.json holding both stages'.
+/// Each stage commits its files whole; a failed fit leaves the generated clip, itself a valid
+/// input of `vid2world fit`.
+public enum OrbitRoute {
+    public static func run(image: URL, output: URL, options: OrbitRouteOptions = .init(),
+                           progress sink: ProgressSink? = nil) throws -> OrbitRouteResult {
+        try options.generate.validate()
+        try options.fit.validate()
+        let clock = Date()
+        let generated = try GenerateJob.run(image: image, output: output, options: options.generate, progress: sink)
+        let generateReport = try RouteReport.read(output.appendingPathComponent("report.json"))
+        let generateSeconds = Date().timeIntervalSince(clock)
+
+        let fitClock = Date()
+        let fit = try FitJob.run(data: output, output: output, options: options.fit, progress: sink)
+        let fitReport = try RouteReport.read(output.appendingPathComponent("report.json"))
+        let fitSeconds = Date().timeIntervalSince(fitClock)
+
+        try RouteReport.write(route: "orbit", input: image, stages: ["generate": generateReport, "fit": fitReport],
+                              timings: ["generate": generateSeconds, "fit": fitSeconds, "total": Date().timeIntervalSince(clock)],
+                              notes: [], to: output.appendingPathComponent("report.json"))
+        return OrbitRouteResult(generate: generated, fit: fit)
+    }
+}
