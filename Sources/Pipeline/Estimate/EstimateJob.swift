@@ -17,8 +17,9 @@ public struct EstimateOptions: Equatable, Sendable {
     /// Depth maps of the registered views (`depth.enabled = false` skips them).
     public var depth = DepthOptions()
     /// Images are resampled to a pinhole camera when the estimated lens distortion moves some
-    /// pixel by more than this many pixels; below it the distortion is dropped.
-    public var undistortionThreshold: Double = 0.25
+    /// pixel by more than this many pixels; below it the distortion is dropped (under half a
+    /// pixel at the worst corner, resampling would blur more than it corrects).
+    public var undistortionThreshold: Double = 0.5
 
     public init() {}
 
