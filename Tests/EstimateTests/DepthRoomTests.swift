@@ -32,11 +32,11 @@ final class DepthRoomTests: XCTestCase {
         return points
     }
 
-    /// 10 frames from the middle of the walk-through at 320 × 240 (every third of the recipe's
-    /// 90, frames 24–51): over the
-    /// pixels the consistency check keeps, the median relative depth error is below 1.5 % and
-    /// they cover over 50 % of the image. (At this resolution and baseline one pixel of
-    /// disparity is a few percent of depth; the sweep refines to a fraction of a pixel.)
+    /// 10 frames from the middle of the walk-through (every third of the recipe's 90, frames
+    /// 24–51) at 320 × 240, the sweep's default size: over the pixels the consistency check
+    /// keeps, the median relative depth error is below 1 % and they cover over half of the
+    /// image. (Measured: 0.2 % and 78 %. One pixel of disparity is 2–5 % of depth for these
+    /// neighbours, so 1 % asks for sub-pixel matching; 1 px planes alone would give ~1 %.)
     func testRoomWalkthroughDepthAgainstTruth() throws {
         var yaml = try String(contentsOf: scenesFolder.appendingPathComponent("room-walkthrough.yaml"), encoding: .utf8)
         XCTAssertTrue(yaml.contains("frames: 90"))
@@ -72,7 +72,7 @@ final class DepthRoomTests: XCTestCase {
         print(String(format: "room depth: %d maps, coverage %.1f %%, median error %.2f %%, 90th %.2f %%, %.2f s per map (%@ planes), neighbours %@",
                      maps.count, 100 * coverage, 100 * median, 100 * p90, seconds / Double(maps.count),
                      maps.map { String($0!.planes) }.joined(separator: ","), neighbours.prefix(3).description))
-        XCTAssertLessThan(median, 0.015)
+        XCTAssertLessThan(median, 0.01)
         XCTAssertGreaterThan(coverage, 0.5)
     }
 }

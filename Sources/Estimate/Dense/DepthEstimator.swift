@@ -67,6 +67,9 @@ public enum DepthEstimator {
             let views = usable(i).filter { scored[$0] != nil }
             let agree = DepthConsistency.agreement(reference: reference.camera, depth: depth,
                                                    neighbours: views.map { (inputs[$0]!.camera, scored[$0]!) }, options: options)
+            // Without a neighbour map to check against, nothing is confirmed (unless no
+            // confirmation is asked for).
+            if views.isEmpty && options.minConsistentViews > 0 { continue }
             let required = Float(min(options.minConsistentViews, views.count))
             let total = Float(max(1, views.count))
             var out = [Float](repeating: 0, count: depth.count), confidence = [Float](repeating: 0, count: depth.count)
