@@ -62,10 +62,15 @@ struct EstimateCommand: ParsableCommand {
             if common.json {
                 printJSON(["type": "result", "command": "estimate", "images": result.images.count, "registered": model.registeredCount,
                            "points": model.points.count, "mean_reprojection_error_px": result.meanReprojectionError,
-                           "focal": model.intrinsics.focal, "out": out])
+                           "focal": model.intrinsics.focal, "depth_maps": result.dense?.depthMaps ?? 0,
+                           "undistorted": result.dense?.undistorted ?? false, "out": out])
             } else {
                 let line = "registered \(model.registeredCount) of \(result.images.count) images, \(model.points.count) points, " +
                     String(format: "mean reprojection error %.2f px, focal %.1f px", result.meanReprojectionError, model.intrinsics.focal) +
+                    (result.dense.map { d in
+                        (d.undistorted ? "; images undistorted" : "") +
+                            (d.depthMaps > 0 ? String(format: "; %d depth maps (%.0f %% covered)", d.depthMaps, 100 * d.depthCoverage) : "")
+                    } ?? "") +
                     "; wrote \(out)\n"
                 FileHandle.standardError.write(line.data(using: .utf8)!)
                 for (i, reason) in model.unregistered.sorted(by: { $0.key < $1.key }) {

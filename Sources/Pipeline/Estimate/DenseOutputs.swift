@@ -57,8 +57,9 @@ enum DenseOutputs {
         let imageNames = result.images.indices.map { undistort ? stems[$0] + ".png" : result.images[$0] }
         let manager = FileManager.default
 
-        // Earlier dense outputs are replaced, never mixed with these.
-        for stale in ["undistorted", "depth", "masks"] { try? manager.removeItem(at: output.appendingPathComponent(stale)) }
+        // Earlier dense outputs are replaced, never mixed with these (masks/ is left alone: a
+        // user may have put masks for the fit there; ours are rewritten per image).
+        for stale in ["undistorted", "depth"] { try? manager.removeItem(at: output.appendingPathComponent(stale)) }
         var clock = Date()
         var inputs = [DepthInput?](repeating: nil, count: files.count)
         if undistort || options.depth.enabled {

@@ -54,8 +54,8 @@ public struct EstimateResult: Sendable {
 /// registered images as pinhole cameras: the fit's input), `sparse/cameras.txt images.txt
 /// points3D.txt` (COLMAP text model of the input images, lens distortion included),
 /// `sparse.ply` (points with colours), `depth/` (depth maps), `undistorted/` (when the lens
-/// distortion is noticeable; see `DenseOutputs`) and `report.json`. `cache/` keeps the features and the
-/// verified pairs, so a rerun resumes after the last finished stage.
+/// distortion is noticeable; see `DenseOutputs`) and `report.json`. `cache/` keeps the features
+/// and the verified pairs, so a rerun resumes after the last finished stage.
 public enum EstimateJob {
     public static func run(input: URL, output: URL, options: EstimateOptions = .init(),
                            progress sink: ProgressSink? = nil) throws -> EstimateResult {
