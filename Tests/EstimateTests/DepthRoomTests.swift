@@ -5,33 +5,33 @@ import Geometry
 import Media
 import Render
 
-/// Depth maps of the rendered room walk-through with its true cameras, against the true depth.
-final class DepthRoomTests: XCTestCase {
-    /// Sparse points as structure from motion would give them: a grid of pixels of every view
-    /// lifted with the true depth, observed by every view that sees the same surface there.
-    func sparsePoints(cameras: [Camera], depths: [[Float]]) -> [SparsePoint] {
-        var points: [SparsePoint] = []
-        for (i, camera) in cameras.enumerated() {
-            for y in stride(from: 8, to: camera.height, by: 16) {
-                for x in stride(from: 8, to: camera.width, by: 16) {
-                    let z = Double(depths[i][y * camera.width + x])
-                    guard z > 0 else { continue }
-                    let position = camera.unproject(Vec2(Double(x) + 0.5, Double(y) + 0.5), depth: z)
-                    var seen: [TrackElement] = []
-                    for (j, other) in cameras.enumerated() {
-                        let (pixel, depth) = other.project(position)
-                        guard depth > 0, other.contains(pixel) else { continue }
-                        let px = min(other.width - 1, Int(pixel.x)), py = min(other.height - 1, Int(pixel.y))
-                        let truth = Double(depths[j][py * other.width + px])
-                        if abs(truth / depth - 1) < 0.01 { seen.append(TrackElement(image: j, keypoint: 0)) }
-                    }
-                    if seen.count >= 2 { points.append(SparsePoint(position: position, observations: seen)) }
+/// Sparse points as structure from motion would give them: a grid of pixels of every view
+/// lifted with the true depth, observed by every view that sees the same surface there.
+func trueSparsePoints(cameras: [Camera], depths: [[Float]]) -> [SparsePoint] {
+    var points: [SparsePoint] = []
+    for (i, camera) in cameras.enumerated() {
+        for y in stride(from: 8, to: camera.height, by: 16) {
+            for x in stride(from: 8, to: camera.width, by: 16) {
+                let z = Double(depths[i][y * camera.width + x])
+                guard z > 0 else { continue }
+                let position = camera.unproject(Vec2(Double(x) + 0.5, Double(y) + 0.5), depth: z)
+                var seen: [TrackElement] = []
+                for (j, other) in cameras.enumerated() {
+                    let (pixel, depth) = other.project(position)
+                    guard depth > 0, other.contains(pixel) else { continue }
+                    let px = min(other.width - 1, Int(pixel.x)), py = min(other.height - 1, Int(pixel.y))
+                    let truth = Double(depths[j][py * other.width + px])
+                    if abs(truth / depth - 1) < 0.01 { seen.append(TrackElement(image: j, keypoint: 0)) }
                 }
+                if seen.count >= 2 { points.append(SparsePoint(position: position, observations: seen)) }
             }
         }
-        return points
     }
+    return points
+}
 
+/// Depth maps of the rendered room walk-through with its true cameras, against the true depth.
+final class DepthRoomTests: XCTestCase {
     /// 10 frames from the middle of the walk-through (every third of the recipe's 90, frames
     /// 24–51) at 320 × 240, the sweep's default size: over the pixels the consistency check
     /// keeps, the median relative depth error is below 1 % and they cover over half of the
@@ -49,7 +49,7 @@ final class DepthRoomTests: XCTestCase {
         let truth = frames.map(\.depth)
 
         let options = DepthOptions()
-        let points = sparsePoints(cameras: cameras, depths: truth)
+        let points = trueSparsePoints(cameras: cameras, depths: truth)
         let neighbours = DepthViewSelection.neighbours(cameras: cameras, points: points, options: options)
         let ranges = DepthViewSelection.depthRanges(cameras: cameras, points: points, margin: options.rangeMargin)
         let inputs = try zip(frames, cameras).map { try DepthEstimator.input(image: $0.image(background: recipe.scene.background), camera: $1, options: options) }
