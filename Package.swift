@@ -47,13 +47,16 @@ let package = Package(
 
         // SIFT-style feature kernels (blur, extrema, orientation, descriptors) over row / keypoint ranges.
         .target(name: "CFeatures", cSettings: optimize),
+        // Dense per-pixel kernels of the estimate stage: plane-sweep stereo, depth consistency,
+        // bilinear remapping (undistortion). sqrtf without errno, so the ZNCC loop vectorises.
+        .target(name: "CDense", cSettings: optimize + [.unsafeFlags(["-fno-math-errno"])]),
         // Bundle adjustment (Levenberg–Marquardt, Schur complement, robust loss) with Eigen, C++
         // behind a C header.
         .target(name: "CSolvers", cxxSettings: [.unsafeFlags(["-I/usr/include/eigen3", "-O3", "-DNDEBUG"])]),
         // Structure from motion: features, matching, minimal solvers, RANSAC, incremental mapping, BA.
         // Optimised even in debug builds: the tests run thousands of RANSAC iterations of the
         // minimal solvers, whose small-matrix code is ~50× slower unoptimised.
-        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "CSolvers", "Reporting"],
+        .target(name: "Estimate", dependencies: ["Geometry", "Media", "CBLAS", "CFeatures", "CDense", "CSolvers", "Reporting"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
 
         // Gaussian splatting: C kernels (project, bin/sort, rasterize, backward, Adam, losses) and

@@ -7,8 +7,10 @@ struct EstimateCommand: ParsableCommand {
         commandName: "estimate",
         abstract: "Estimate cameras and sparse points from a folder of images or a video (structure from motion).",
         discussion: """
-        Writes cameras.json (nerfstudio), sparse/ (COLMAP text model), sparse.ply and report.json
-        into --out; cache/ there keeps features and matches so a rerun resumes.
+        Writes cameras.json (nerfstudio, pinhole: what `fit` reads), sparse/ (COLMAP text model),
+        sparse.ply, depth/ (a depth and a confidence map per registered image), undistorted/ (when
+        the lens distortion is noticeable) and report.json into --out; cache/ there keeps features
+        and matches so a rerun resumes.
         """)
 
     @Argument(help: "A folder of images of one scene taken with one camera (same size), or a video.")
@@ -32,6 +34,12 @@ struct EstimateCommand: ParsableCommand {
     @Option(name: .long, help: "Video input: most keyframes (the sharpest of each window).")
     var keyframes: Int = 150
 
+    @Flag(name: .customLong("no-depth"), help: "Skip the depth maps.")
+    var noDepth = false
+
+    @Option(name: .customLong("depth-size"), help: "Longer side of the depth maps, in pixels.")
+    var depthSize: Int = 320
+
     @Option(name: .long, help: "Seed of every random choice.")
     var seed: UInt64 = 0
 
@@ -45,6 +53,8 @@ struct EstimateCommand: ParsableCommand {
             options.reconstruction.focalPrior = focal
             options.reconstruction.seed = seed
             options.keyframeBudget = keyframes
+            options.depth.enabled = !noDepth
+            options.depth.longSide = depthSize
             if let sequential { options.reconstruction.matchPlan = .sequential(overlap: sequential) }
             let result = try EstimateJob.run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out),
                                              options: options, progress: common.progressSink)
@@ -52,10 +62,15 @@ struct EstimateCommand: ParsableCommand {
             if common.json {
                 printJSON(["type": "result", "command": "estimate", "images": result.images.count, "registered": model.registeredCount,
                            "points": model.points.count, "mean_reprojection_error_px": result.meanReprojectionError,
-                           "focal": model.intrinsics.focal, "out": out])
+                           "focal": model.intrinsics.focal, "depth_maps": result.dense?.depthMaps ?? 0,
+                           "undistorted": result.dense?.undistorted ?? false, "out": out])
             } else {
                 let line = "registered \(model.registeredCount) of \(result.images.count) images, \(model.points.count) points, " +
                     String(format: "mean reprojection error %.2f px, focal %.1f px", result.meanReprojectionError, model.intrinsics.focal) +
+                    (result.dense.map { d in
+                        (d.undistorted ? "; images undistorted" : "") +
+                            (d.depthMaps > 0 ? String(format: "; %d depth maps (%.0f %% covered)", d.depthMaps, 100 * d.depthCoverage) : "")
+                    } ?? "") +
                     "; wrote \(out)\n"
                 FileHandle.standardError.write(line.data(using: .utf8)!)
                 for (i, reason) in model.unregistered.sorted(by: { $0.key < $1.key }) {

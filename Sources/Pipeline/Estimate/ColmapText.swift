@@ -2,14 +2,17 @@ import Estimate
 import Foundation
 import Geometry
 
-/// COLMAP's text model: cameras.txt (one RADIAL camera: f, cx, cy, k1, k2), images.txt
+/// COLMAP's text model: cameras.txt (one RADIAL camera: f, cx, cy, k1, k2; PINHOLE f f cx cy
+/// when k1 = k2 = 0, as for undistorted images), images.txt
 /// (world-to-camera quaternion and translation, then the observed keypoints), points3D.txt.
 /// Both conventions put pixel centres at +0.5, so the numbers carry over unchanged.
 enum ColmapText {
     static func write(_ model: SparseModel, names: [String], features: [Features], colours: [SIMD3<UInt8>], to folder: URL) throws {
         let k = model.intrinsics
+        let camera = k.k1 == 0 && k.k2 == 0 ? "PINHOLE \(model.width) \(model.height) \(k.focal) \(k.focal) \(k.cx) \(k.cy)"
+            : "RADIAL \(model.width) \(model.height) \(k.focal) \(k.cx) \(k.cy) \(k.k1) \(k.k2)"
         let cameras = "# Camera list with one line of data per camera:\n#   CAMERA_ID, MODEL, WIDTH, HEIGHT, PARAMS[]\n" +
-            "1 RADIAL \(model.width) \(model.height) \(k.focal) \(k.cx) \(k.cy) \(k.k1) \(k.k2)\n"
+            "1 \(camera)\n"
 
         // Per image, its observations as (keypoint, point id); the POINT2D index is the position
         // in that list.

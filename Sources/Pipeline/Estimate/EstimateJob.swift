@@ -14,6 +14,12 @@ public struct EstimateOptions: Equatable, Sendable {
     /// windows), and the longer side they are scaled to, in pixels.
     public var keyframeBudget: Int = 150
     public var videoLongSide: Int = 1280
+    /// Depth maps of the registered views (`depth.enabled = false` skips them).
+    public var depth = DepthOptions()
+    /// Images are resampled to a pinhole camera when the estimated lens distortion moves some
+    /// pixel by more than this many pixels; below it the distortion is dropped (under half a
+    /// pixel at the worst corner, resampling would blur more than it corrects).
+    public var undistortionThreshold: Double = 0.5
 
     public init() {}
 
@@ -23,6 +29,8 @@ public struct EstimateOptions: Equatable, Sendable {
         guard minKeypoints >= 8 else { throw PipelineError.invalidOption("minKeypoints", reason: "must be at least 8, got \(minKeypoints)") }
         guard keyframeBudget >= 2 else { throw PipelineError.invalidOption("keyframeBudget", reason: "must be at least 2, got \(keyframeBudget)") }
         guard videoLongSide >= 64 else { throw PipelineError.invalidOption("videoLongSide", reason: "must be at least 64 pixels, got \(videoLongSide)") }
+        try depth.validate()
+        guard undistortionThreshold >= 0 else { throw PipelineError.invalidOption("undistortionThreshold", reason: "must be ≥ 0 pixels, got \(undistortionThreshold)") }
     }
 }
 
@@ -35,15 +43,19 @@ public struct EstimateResult: Sendable {
     public var timings: [String: Double]
     /// Stages whose results came from the cache in the output folder.
     public var cached: [String]
+    /// Undistorted images and depth maps (nil until written).
+    public var dense: DenseSummary? = nil
 }
 
 /// `vid2world estimate INPUT --out DIR`: a folder of images, or a video (keyframes go to
 /// DIR/frames first), to cameras and sparse points.
 ///
 /// DIR receives `images/` (links to, or copies of, the inputs), `cameras.json` (nerfstudio, the
-/// registered images), `sparse/cameras.txt images.txt points3D.txt` (COLMAP text model),
-/// `sparse.ply` (points with colours) and `report.json`. `cache/` keeps the features and the
-/// verified pairs, so a rerun resumes after the last finished stage.
+/// registered images as pinhole cameras: the fit's input), `sparse/cameras.txt images.txt
+/// points3D.txt` (COLMAP text model of the input images, lens distortion included),
+/// `sparse.ply` (points with colours), `depth/` (depth maps), `undistorted/` (when the lens
+/// distortion is noticeable; see `DenseOutputs`) and `report.json`. `cache/` keeps the features
+/// and the verified pairs, so a rerun resumes after the last finished stage.
 public enum EstimateJob {
     public static func run(input: URL, output: URL, options: EstimateOptions = .init(),
                            progress sink: ProgressSink? = nil) throws -> EstimateResult {
@@ -116,6 +128,11 @@ public enum EstimateJob {
         var result = EstimateResult(images: names, model: model, meanReprojectionError: mean, timings: timings, cached: cached)
         try EstimateOutputs.write(result, files: files, features: all, to: output)
         result.timings["writing"] = Date().timeIntervalSince(clock)
+        // Pinhole images for the fit and depth maps; cameras.json is rewritten to refer to them.
+        let dense = try DenseOutputs.write(result, files: files, features: all, to: output, options: options, progress: sink)
+        result.dense = dense
+        result.timings["undistort"] = dense.undistortSeconds
+        result.timings["depth"] = dense.depthSeconds
         try EstimateOutputs.writeReport(result, input: input, to: output.appendingPathComponent("report.json"))
         return result
     }

@@ -23,7 +23,7 @@ enum EstimateOutputs {
     static func writeReport(_ result: EstimateResult, input: URL, to url: URL) throws {
         let model = result.model
         let k = model.intrinsics
-        let report: [String: Any] = [
+        var report: [String: Any] = [
             "input": input.path,
             "images": result.images.count,
             "registered": model.registeredCount,
@@ -37,6 +37,7 @@ enum EstimateOutputs {
             "timings_s": result.timings,
             "cached_stages": result.cached,
         ]
+        if let dense = result.dense { report.merge(DenseOutputs.report(dense)) { $1 } }
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try atomically(url) { try data.write(to: $0) }
     }
