@@ -43,11 +43,13 @@ final class VideoRouteTests: XCTestCase {
         let cloud = try PLYFile.read(scene.appendingPathComponent("scene.ply"))
         XCTAssertEqual(cloud.count, result.fit.splats)
         XCTAssertEqual(cloud.count, result.estimate.model.points.count)
-        // cameras.json names images relative to SCENE, as ideal pinholes (what the fit used).
+        // cameras.json names images relative to SCENE, as ideal pinholes (what the fit used):
+        // the undistorted ones when the estimate resampled them, else the keyframes.
+        let imageFolder = result.fitInput.hasPrefix("estimate/undistorted/images") ? "estimate/undistorted/images/" : "estimate/images/"
         let cameras = try TransformsFile.read(from: scene.appendingPathComponent("cameras.json"))
         XCTAssertEqual(cameras.frames.count, result.estimate.model.registeredCount)
         for frame in cameras.frames {
-            XCTAssertTrue(frame.filePath.hasPrefix("estimate/images/"), frame.filePath)
+            XCTAssertTrue(frame.filePath.hasPrefix(imageFolder), frame.filePath)
             XCTAssertTrue(FileManager.default.fileExists(atPath: scene.appendingPathComponent(frame.filePath).path))
             XCTAssertTrue(frame.camera.intrinsics.distortion.isNone)
         }

@@ -4,10 +4,8 @@ import Geometry
 /// The views a route's fit starts from, picked among what the estimate left in its folder.
 enum FitInputs {
     /// Where an estimate that resampled its images to a pinhole camera keeps them and their
-    /// model: COLMAP's undistorter layout first.
-    static let undistortedLayouts = [("undistorted/images", "undistorted/sparse"),
-                                     ("images_undistorted", "sparse_undistorted"),
-                                     ("images_undistorted", "images_undistorted/sparse")]
+    /// model (COLMAP's undistorter layout).
+    static let undistortedLayouts = [("undistorted/images", "undistorted/sparse")]
 
     /// Undistorted images with a COLMAP text model whose cameras have no distortion, if present.
     static func undistorted(in folder: URL) throws -> (FitData, String)? {
@@ -23,7 +21,7 @@ enum FitInputs {
         return nil
     }
 
-    /// The sparse model (`sparse/`) with the distortion dropped; the caller checked it is negligible.
+    /// The sparse model (`sparse/`) with the distortion dropped: the estimate found it negligible.
     static func sparse(in folder: URL) throws -> (FitData, String) {
         let model = folder.appendingPathComponent("sparse")
         var colmap = try ColmapTextModel.read(folder: model)

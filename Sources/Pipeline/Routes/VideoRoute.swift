@@ -7,9 +7,6 @@ import Reporting
 public struct VideoRouteOptions: Equatable {
     public var estimate = EstimateOptions()
     public var fit = FitOptions()
-    /// Without undistorted images, lens distortion that moves no corner pixel by more than this
-    /// (pixels) is ignored; more, and the cameras are re-estimated as ideal pinholes instead.
-    public var negligibleDistortion = 0.5
 
     public init() {}
 }
@@ -38,30 +35,16 @@ public enum VideoRoute {
         let clock = Date()
         let folder = output.appendingPathComponent(estimateFolderName)
         var notes: [String] = []
-        // A rerun with the same input and settings goes straight to the pinhole cameras an
-        // earlier run found it needed (features and matches come from the estimate's cache).
-        let stamp = PinholeStamp(input: input, settings: settings(options.estimate))
-        var first = options.estimate
-        if stamp.matches(in: folder) {
-            first.reconstruction.refineDistortion = false
-            notes.append("cameras estimated as ideal pinholes, as the previous run of these settings found necessary")
-        }
-        var estimate = try EstimateJob.run(input: input, output: folder, options: first, progress: sink)
+        let estimate = try EstimateJob.run(input: input, output: folder, options: options.estimate, progress: sink)
 
-        // The fit wants ideal pinhole cameras: undistorted images when the estimate made them,
-        // else the sparse model with its distortion negligible or fixed at zero.
+        // The fit wants ideal pinhole cameras: the estimate resampled its images to one when the
+        // lens distortion mattered (more than `undistortionThreshold`); otherwise it is dropped.
         var loaded: FitData, fitInput: String
         if let undistorted = try FitInputs.undistorted(in: folder) {
             (loaded, fitInput) = undistorted
         } else {
             let shift = try FitInputs.distortionShift(in: folder)
-            if shift > options.negligibleDistortion {
-                notes.append(String(format: "lens distortion moved corners by %.2f px and no undistorted images exist; cameras re-estimated as ideal pinholes", shift))
-                var pinhole = options.estimate
-                pinhole.reconstruction.refineDistortion = false
-                estimate = try EstimateJob.run(input: input, output: folder, options: pinhole, progress: sink)
-                try stamp.write(in: folder)
-            } else if shift >= 0.01 {
+            if shift >= 0.01 {
                 notes.append(String(format: "lens distortion of at most %.2f px at the corners ignored", shift))
             }
             (loaded, fitInput) = try FitInputs.sparse(in: folder)
@@ -91,27 +74,5 @@ public enum VideoRoute {
                 "focal": o.reconstruction.focalPrior as Any, "match_plan": plan, "seed": o.reconstruction.seed,
                 "refine_distortion": o.reconstruction.refineDistortion, "keyframes": o.keyframeBudget,
                 "video_long_side": o.videoLongSide, "min_keypoints": o.minKeypoints]
-    }
-}
-
-/// Remembers, in the estimate folder, that these settings on this input needed pinhole cameras.
-struct PinholeStamp {
-    static let name = "pinhole.json"
-    let key: String
-
-    init(input: URL, settings: [String: Any]) {
-        let parts = settings.keys.sorted().map { "\($0)=\(settings[$0].map { "\($0)" } ?? "nil")" }
-        key = ([input.standardizedFileURL.path] + parts).joined(separator: "|")
-    }
-
-    func matches(in folder: URL) -> Bool {
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent(Self.name)),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-        return object["key"] as? String == key
-    }
-
-    func write(in folder: URL) throws {
-        let data = try JSONSerialization.data(withJSONObject: ["key": key, "pinhole": true], options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(data, to: folder.appendingPathComponent(Self.name))
     }
 }
