@@ -1,9 +1,11 @@
 // Backward tile rasterizer (csplat_rasterize.h). Walks each tile's entries back to front from
-// the saved final transmittance, undoing T one splat at a time (T_before = T_after / (1 - alpha)),
-// and keeps per pixel the colour and depth of everything behind the current splat, normalised by
-// the transmittance in front of it ("acc"), so that
-//   dC/dalpha_k = T_k (c_k - acc_k) - T_final background / (1 - alpha_k),
-//   dA/dalpha_k = T_final / (1 - alpha_k)   (A = 1 - T_final is the alpha output).
+// the saved final transmittance, undoing T one splat at a time (T_before = T_after / (1 - alpha)).
+// With g the pixel's upstream gradient of colour and depth, d_k = (c_k, z_k) · g and
+// w_k = alpha_k T_k, the loss gradient of alpha_k is
+//   dL/dalpha_k = T_k d_k + (G_final - Σ_{j>k} d_j w_j) / (1 - alpha_k),
+// where G_final = (dL/dA - background · g) T_final gathers what depends on T_final only
+// (background and the alpha output A = 1 - T_final). One float per pixel ("rest") carries the
+// bracket, updated as each splat is passed.
 #include "csplat_rasterize.h"
 #include "fast_exp.h"
 #include "raster_common.h"
@@ -20,14 +22,12 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
     for (int32_t tile = tile_begin; tile < tile_end; tile++) {
         splat_tile_box tb = splat_tile(in, tile);
         uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
-        // Per pixel: upstream gradients, transmittance walked backwards, accumulated colour/depth.
-        float gr[TP], gg[TP], gb[TP], gz[TP], g_final[TP], trans[TP];
-        float acc_r[TP], acc_g[TP], acc_b[TP], acc_z[TP];
+        // Per pixel: upstream gradients, transmittance walked backwards, the bracket above.
+        float gr[TP], gg[TP], gb[TP], gz[TP], rest[TP], trans[TP];
         uint32_t last[TP];
         uint32_t max_last = begin;
         for (int i = 0; i < TP; i++) {
-            gr[i] = gg[i] = gb[i] = gz[i] = g_final[i] = 0; trans[i] = 1;
-            acc_r[i] = acc_g[i] = acc_b[i] = acc_z[i] = 0; last[i] = begin;
+            gr[i] = gg[i] = gb[i] = gz[i] = rest[i] = 0; trans[i] = 1; last[i] = begin;
         }
         for (int32_t row = 0; row < tb.h; row++)
             for (int32_t col = 0; col < tb.w; col++) {
@@ -38,7 +38,7 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                 trans[i] = fw->final_transmittance[o];
                 // Background and alpha output both depend on T_final only.
                 float d_a = d_alpha ? d_alpha[o] : 0.0f;
-                g_final[i] = (d_a - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
+                rest[i] = (d_a - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
                 last[i] = fw->last_entries[o];
                 if (last[i] > max_last) max_last = last[i];
             }
@@ -63,15 +63,18 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                 __builtin_prefetch(entry_grads + (size_t)in->sorted_entries[p - SPLAT_PREFETCH_AHEAD] * NG, 1);
             }
             float *out = entry_grads + (size_t)in->sorted_entries[p] * NG;
-            memset(out, 0, NG * sizeof(float));
             const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
             int32_t box[4];
-            if (!splat_pixel_box(&tb, sp, box)) continue;
+            if (!splat_pixel_box(&tb, sp, box)) { memset(out, 0, NG * sizeof(float)); continue; }
             const float mx = sp->mean[0], my = sp->mean[1];
             const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
             const float cr = sp->color[0], cg = sp->color[1], cb = sp->color[2];
-            // Per-column partial sums keep the pixel loop vectorisable and the sum order fixed.
-            float partial[NG][TS];
+            // Per-lane partial sums (one vector register each) keep the pixel loop vectorisable
+            // and the sum order fixed: lane l sums columns l and l + SPLAT_LANES, row by row.
+            // The 2D mean and conic gradients are linear in the moments of d_power · (dx, dy),
+            // so only those are summed per pixel.
+            enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
+            float partial[S_COUNT][SPLAT_LANES];
             memset(partial, 0, sizeof partial);
             for (int32_t row = box[2]; row < box[3]; row++) {
                 const float dy = my - ((float)(tb.y0 + row) + 0.5f);
@@ -91,36 +94,44 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                     const float one_minus = 1.0f - alpha;
                     const float inv = 1.0f / one_minus;
                     const float before = trans[i] * inv;
-                    const float w = alpha * before;
-                    const float d_alpha_k = before * ((cr - acc_r[i]) * gr[i] + (cg - acc_g[i]) * gg[i] +
-                                                      (cb - acc_b[i]) * gb[i] + (z - acc_z[i]) * gz[i]) +
-                                            g_final[i] * inv;
-                    const float live = ok ? 1.0f : 0.0f;
-                    const float unclamped = (ok && raw < alpha_max) ? 1.0f : 0.0f;
-                    const float d_power = unclamped * alpha * d_alpha_k;
-                    partial[CSPLAT_GRAD_COLOR_R][col] += live * w * gr[i];
-                    partial[CSPLAT_GRAD_COLOR_G][col] += live * w * gg[i];
-                    partial[CSPLAT_GRAD_COLOR_B][col] += live * w * gb[i];
-                    partial[CSPLAT_GRAD_DEPTH][col] += live * w * gz[i];
-                    partial[CSPLAT_GRAD_OPACITY][col] += unclamped * gauss * d_alpha_k;
-                    partial[CSPLAT_GRAD_MEAN2D_X][col] -= d_power * (ka * dx + kb * dy);
-                    partial[CSPLAT_GRAD_MEAN2D_Y][col] -= d_power * (kb * dx + kc * dy);
-                    partial[CSPLAT_GRAD_CONIC_A][col] -= 0.5f * d_power * dx * dx;
-                    partial[CSPLAT_GRAD_CONIC_B][col] -= d_power * dx * dy;
-                    partial[CSPLAT_GRAD_CONIC_C][col] -= 0.5f * d_power * dy * dy;
-                    acc_r[i] = ok ? alpha * cr + one_minus * acc_r[i] : acc_r[i];
-                    acc_g[i] = ok ? alpha * cg + one_minus * acc_g[i] : acc_g[i];
-                    acc_b[i] = ok ? alpha * cb + one_minus * acc_b[i] : acc_b[i];
-                    acc_z[i] = ok ? alpha * z + one_minus * acc_z[i] : acc_z[i];
+                    const float w = ok ? alpha * before : 0.0f;
+                    const float dot = cr * gr[i] + cg * gg[i] + cb * gb[i] + z * gz[i];
+                    const float d_alpha_k = before * dot + rest[i] * inv;
+                    const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
+                    const float d_power = alpha * d_raw;
+                    const float d_power_x = d_power * dx;
+                    partial[S_R][lane] += w * gr[i];
+                    partial[S_G][lane] += w * gg[i];
+                    partial[S_B][lane] += w * gb[i];
+                    partial[S_Z][lane] += w * gz[i];
+                    partial[S_OPACITY][lane] += gauss * d_raw;
+                    partial[S_X][lane] += d_power_x;
+                    partial[S_Y][lane] += d_power * dy;
+                    partial[S_XX][lane] += d_power_x * dx;
+                    partial[S_XY][lane] += d_power_x * dy;
+                    partial[S_YY][lane] += d_power * dy * dy;
+                    rest[i] -= dot * w;
                     trans[i] = ok ? before : trans[i];
                 }
                 }
             }
-            for (int g = 0; g < NG; g++) {
-                float sum = 0;
-                for (int32_t col = 0; col < TS; col++) sum += partial[g][col];
-                out[g] = sum;
+            float sum[S_COUNT];
+            for (int s = 0; s < S_COUNT; s++) {
+                float t = 0;
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) t += partial[s][lane];
+                sum[s] = t;
             }
+            // power = -½ (a dx² + c dy²) - b dx dy with dx = m_x - x: dpower/dm_x = -(a dx + b dy).
+            out[CSPLAT_GRAD_MEAN2D_X] = -(ka * sum[S_X] + kb * sum[S_Y]);
+            out[CSPLAT_GRAD_MEAN2D_Y] = -(kb * sum[S_X] + kc * sum[S_Y]);
+            out[CSPLAT_GRAD_CONIC_A] = -0.5f * sum[S_XX];
+            out[CSPLAT_GRAD_CONIC_B] = -sum[S_XY];
+            out[CSPLAT_GRAD_CONIC_C] = -0.5f * sum[S_YY];
+            out[CSPLAT_GRAD_OPACITY] = sum[S_OPACITY];
+            out[CSPLAT_GRAD_COLOR_R] = sum[S_R];
+            out[CSPLAT_GRAD_COLOR_G] = sum[S_G];
+            out[CSPLAT_GRAD_COLOR_B] = sum[S_B];
+            out[CSPLAT_GRAD_DEPTH] = sum[S_Z];
         }
     }
 }

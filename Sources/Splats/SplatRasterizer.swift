@@ -19,14 +19,10 @@ public final class SplatRasterizer {
     private let tileRects = ScratchBuffer<Int32>(), tilesTouched = ScratchBuffer<UInt32>()
     private let clamped = ScratchBuffer<UInt8>(), offsets = ScratchBuffer<UInt32>()
     private let splatGrads = ScratchBuffer<Float>(), blendSplats = ScratchBuffer<csplat_blend_splat>()
-    // Per (tile, splat) entry.
-    private let keys = ScratchBuffer<UInt64>(), keysTmp = ScratchBuffer<UInt64>()
-    private let values = ScratchBuffer<UInt32>(), valuesTmp = ScratchBuffer<UInt32>()
-    private let entrySplats = ScratchBuffer<UInt32>(), sortedSplats = ScratchBuffer<UInt32>()
+    // Per (tile, splat) entry, and per tile.
+    private let binning = TileBinning()
     private let entryGrads = ScratchBuffer<Float>()
-    private var sortedEntries: UnsafeMutablePointer<UInt32>? // the sort's values: keys or tmp pair
-    // Per tile and per pixel.
-    private let tileRanges = ScratchBuffer<UInt32>()
+    // Per pixel.
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
 
     /// Seconds spent in each stage by the last render and backward (for benchmarks).
@@ -98,30 +94,11 @@ public final class SplatRasterizer {
             throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 32-bit indices")
         }
         let entries = Int(total)
-        for buffer in [values, valuesTmp, entrySplats, sortedSplats] { buffer.reserve(entries) }
-        keys.reserve(entries)
-        keysTmp.reserve(entries)
         entryGrads.reserve(entries * Int(CSPLAT_GRAD_STRIDE))
         let tilesX = csplat_tiles_x(Int32(camera.width)), tilesY = csplat_tiles_y(Int32(camera.height))
         let tileCount = Int(tilesX * tilesY)
-        forEachRange(n, threads: threads) { b, e in
-            csplat_emit_keys(&projected, offsets.pointer, tilesX, keys.pointer, values.pointer,
-                             entrySplats.pointer, Int32(b), Int32(e))
-        }
-        let inTmp = parallelRadixSort(keys: keys.pointer, values: values.pointer, keysTmp: keysTmp.pointer,
-                                      valuesTmp: valuesTmp.pointer, count: entries,
-                                      keyBits: csplat_key_bits(Int32(tileCount)), threads: threads)
-        let sortedKeys = inTmp ? keysTmp.pointer : keys.pointer
-        let sortedValues = inTmp ? valuesTmp.pointer : values.pointer
-        sortedEntries = sortedValues
-        forEachRange(entries, threads: threads) { b, e in
-            csplat_resolve_entries(sortedValues, entrySplats.pointer, sortedSplats.pointer, UInt32(b), UInt32(e))
-        }
-        tileRanges.reserve(2 * tileCount)
-        tileRanges.pointer.initialize(repeating: 0, count: 2 * tileCount)
-        forEachRange(entries, threads: threads) { b, e in
-            csplat_tile_ranges(sortedKeys, UInt32(entries), tileRanges.pointer, UInt32(b), UInt32(e))
-        }
+        binning.bin(&projected, offsets: offsets.pointer, count: n, entries: entries, tilesX: tilesX,
+                    tileCount: tileCount, threads: threads)
 
         stageSeconds.sort = clock.lap()
         // Blend.
@@ -270,9 +247,9 @@ public final class SplatRasterizer {
                                  _ body: (UnsafePointer<csplat_raster_input>) -> Void) {
         let options = kernelOptions(blend)
         withOptionalPointer(background) { bg in
-            var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: sortedSplats.pointer,
-                                            sorted_entries: sortedEntries,
-                                            tile_ranges: tileRanges.pointer, width: Int32(camera.width),
+            var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: binning.sortedSplats.pointer,
+                                            sorted_entries: binning.sortedEntries.pointer,
+                                            tile_ranges: binning.tileRanges.pointer, width: Int32(camera.width),
                                             height: Int32(camera.height), background: bg, options: options)
             body(&input)
         }
