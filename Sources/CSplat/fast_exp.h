@@ -1,6 +1,7 @@
-// exp(x) for x <= 0 as straight-line float code the compiler can vectorise (libm's expf stops
-// it). Cephes-style: range reduction by ln 2 in two parts, degree-6 polynomial; within about
-// 2 ulp of expf on [-87, 0]; arguments are clamped to [-87, 0].
+// exp(x) as straight-line float code the compiler can vectorise (libm's expf stops it).
+// Cephes-style: range reduction by ln 2 in two parts, degree-6 polynomial; within about 2 ulp
+// of expf. splat_exp clamps its argument to [-87, 0] (the Gaussian falloff of the blend loops),
+// splat_exp_any to [-87, 88] (scales and opacities in the projection).
 #ifndef CSPLAT_FAST_EXP_H
 #define CSPLAT_FAST_EXP_H
 
@@ -8,8 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline float splat_exp(float x) {
-    x = fminf(fmaxf(x, -87.0f), 0.0f);
+static inline float splat_exp_core(float x) {
     float n = floorf(x * 1.44269504088896341f + 0.5f);
     float r = x - n * 0.693359375f;
     r = r - n * -2.12194440e-4f;
@@ -25,5 +25,9 @@ static inline float splat_exp(float x) {
     memcpy(&scale, &bits, sizeof scale);
     return p * scale;
 }
+
+static inline float splat_exp(float x) { return splat_exp_core(fminf(fmaxf(x, -87.0f), 0.0f)); }
+
+static inline float splat_exp_any(float x) { return splat_exp_core(fminf(fmaxf(x, -87.0f), 88.0f)); }
 
 #endif
