@@ -27,7 +27,7 @@ void csplat_count_tile_entries(const csplat_projected *pr, const uint32_t *order
 
 void csplat_scatter_tile_entries(const csplat_projected *pr, const uint32_t *order, const uint32_t *offsets,
                                  int32_t tiles_x, uint32_t *cursors, uint32_t *sorted_splats,
-                                 uint32_t *sorted_entries, uint32_t begin, uint32_t end) {
+                                 uint32_t *entry_positions, uint32_t begin, uint32_t end) {
     for (uint32_t p = begin; p < end; p++) {
         const uint32_t i = order[p];
         if (pr->tiles_touched[i] == 0) continue;
@@ -37,7 +37,7 @@ void csplat_scatter_tile_entries(const csplat_projected *pr, const uint32_t *ord
             for (int32_t tx = r[0]; tx < r[2]; tx++, j++) {
                 const uint32_t at = cursors[ty * tiles_x + tx]++;
                 sorted_splats[at] = i;
-                sorted_entries[at] = j;
+                entry_positions[j] = at;
             }
     }
 }

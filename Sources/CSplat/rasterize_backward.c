@@ -15,7 +15,7 @@ enum { NG = CSPLAT_GRAD_STRIDE, TS = CSPLAT_TILE_SIZE, TP = CSPLAT_TILE_PIXELS }
 
 void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raster_output *fw,
                                const float *d_color, const float *d_alpha, const float *d_depth,
-                               float *entry_grads, int32_t tile_begin, int32_t tile_end) {
+                               float *entry_grads, uint32_t *tile_stops, int32_t tile_begin, int32_t tile_end) {
     const float alpha_min = in->options.alpha_min, alpha_max = in->options.alpha_max;
     const float zero_bg[3] = {0, 0, 0};
     const float *bg = in->background ? in->background : zero_bg;
@@ -54,15 +54,12 @@ void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raste
                 }
                 group_last[row][group] = m;
             }
-        for (uint32_t p = max_last; p < end; p++)
-            memset(entry_grads + (size_t)in->sorted_entries[p] * NG, 0, NG * sizeof(float));
+        tile_stops[tile] = max_last;
 
         for (uint32_t p = max_last; p-- > begin;) {
-            if (p >= begin + SPLAT_PREFETCH_AHEAD) {
+            if (p >= begin + SPLAT_PREFETCH_AHEAD)
                 __builtin_prefetch(in->splats + in->sorted_splats[p - SPLAT_PREFETCH_AHEAD]);
-                __builtin_prefetch(entry_grads + (size_t)in->sorted_entries[p - SPLAT_PREFETCH_AHEAD] * NG, 1);
-            }
-            float *out = entry_grads + (size_t)in->sorted_entries[p] * NG;
+            float *out = entry_grads + (size_t)p * NG;
             const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
             int32_t box[4];
             if (!splat_pixel_box(&tb, sp, box)) { memset(out, 0, NG * sizeof(float)); continue; }

@@ -21,7 +21,7 @@ public final class SplatRasterizer {
     private let splatGrads = ScratchBuffer<Float>(), blendSplats = ScratchBuffer<csplat_blend_splat>()
     // Per (tile, splat) entry, and per tile.
     private let binning = TileBinning()
-    private let entryGrads = ScratchBuffer<Float>()
+    private let entryGrads = ScratchBuffer<Float>(), tileStops = ScratchBuffer<UInt32>()
     // Per pixel.
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
 
@@ -99,6 +99,7 @@ public final class SplatRasterizer {
         let tileCount = Int(tilesX * tilesY)
         binning.bin(&projected, offsets: offsets.pointer, count: n, entries: entries, tilesX: tilesX,
                     tileCount: tileCount, threads: threads)
+        tileStops.reserve(tileCount)
 
         stageSeconds.sort = clock.lap()
         // Blend.
@@ -168,7 +169,7 @@ public final class SplatRasterizer {
                     withOptionalPointer(dDepth) { dd in
                         forEachRange(tileCount, threads: threads) { b, e in
                             csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd,
-                                                      entryGrads.pointer, Int32(b), Int32(e))
+                                                      entryGrads.pointer, tileStops.pointer, Int32(b), Int32(e))
                         }
                     }
                 }
@@ -181,11 +182,14 @@ public final class SplatRasterizer {
         if gradients.mean2dGradientNorms.count != n {
             gradients.mean2dGradientNorms = [Float](repeating: 0, count: n)
         }
+        let tilesX = csplat_tiles_x(Int32(camera.width))
+        var projectedSplats = projectedView()
         gradients.mean2dGradientNorms.withUnsafeMutableBufferPointer { normPointer in
             for i in normPointer.indices { normPointer[i] = 0 }
             forEachRange(n, threads: threads) { b, e in
-                csplat_gather_gradients(offsets.pointer, entryGrads.pointer,
-                                        splatGrads.pointer, normPointer.baseAddress, nil, Int32(b), Int32(e))
+                csplat_gather_gradients(&projectedSplats, tilesX, offsets.pointer, binning.entryPositions.pointer,
+                                        tileStops.pointer, entryGrads.pointer, splatGrads.pointer,
+                                        normPointer.baseAddress, nil, Int32(b), Int32(e))
             }
         }
 
@@ -248,7 +252,6 @@ public final class SplatRasterizer {
         let options = kernelOptions(blend)
         withOptionalPointer(background) { bg in
             var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: binning.sortedSplats.pointer,
-                                            sorted_entries: binning.sortedEntries.pointer,
                                             tile_ranges: binning.tileRanges.pointer, width: Int32(camera.width),
                                             height: Int32(camera.height), background: bg, options: options)
             body(&input)

@@ -107,7 +107,9 @@ final class SortTests: XCTestCase {
                 binning.bin(view, offsets: offsets, count: n, entries: total, tilesX: tilesX, tileCount: tileCount, threads: threads)
             }
             XCTAssertEqual(Array(UnsafeBufferPointer(start: binning.sortedSplats.pointer, count: total)), sortedSplats)
-            XCTAssertEqual(Array(UnsafeBufferPointer(start: binning.sortedEntries.pointer, count: total)), sortedValues)
+            // Each entry's position is where the key sort put its emission index.
+            let positions = Array(UnsafeBufferPointer(start: binning.entryPositions.pointer, count: total))
+            XCTAssertEqual(sortedValues.map { Int(positions[Int($0)]) }, Array(0..<total))
             for tile in 0..<tileCount {
                 let (b, e) = (binning.tileRanges.pointer[2 * tile], binning.tileRanges.pointer[2 * tile + 1])
                 if ranges[2 * tile] == ranges[2 * tile + 1] {
