@@ -38,11 +38,13 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
             int32_t box[4];
             if (!splat_pixel_box(&tb, sp, box)) continue;
             const float mx = sp->mean[0], my = sp->mean[1];
-            const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
+            const splat_falloff falloff = splat_falloff_of(sp);
+            const float op = sp->opacity, z = sp->depth;
             const float r = sp->color[0], g = sp->color[1], b = sp->color[2];
             int32_t stopped = 0;
             for (int32_t row = box[2]; row < box[3]; row++) {
                 const float dy = my - ((float)(tb.y0 + row) + 0.5f);
+                const splat_falloff_row fr = splat_falloff_at_row(falloff, dy);
                 const int32_t base = row * CSPLAT_TILE_SIZE;
                 // Whole groups of SPLAT_LANES columns: pixels outside the box have alpha below
                 // alpha_min, so evaluating them changes nothing, and full groups vectorise.
@@ -53,8 +55,8 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                     const int32_t col = group * SPLAT_LANES + lane;
                     const int32_t i = base + col;
                     const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
-                    const float power = -0.5f * (ka * dx * dx + kc * dy * dy) - kb * dx * dy;
-                    const float alpha = fminf(alpha_max, op * splat_exp(power));
+                    const float power = splat_power2(fr, dx);
+                    const float alpha = fminf(alpha_max, op * splat_exp2(power));
                     int32_t ok = live[i] & (power <= 0.0f) & (alpha >= alpha_min);
                     const float next = trans[i] * (1.0f - alpha);
                     const int32_t stop = ok & (next < t_min);
