@@ -2,6 +2,9 @@
 #include "csplat_rasterize.h"
 #include <math.h>
 
+// Splats ahead whose entry records are prefetched: they sit at scattered sorted positions.
+#define GATHER_PREFETCH_AHEAD 8
+
 void csplat_gather_gradients(const csplat_projected *pr, int32_t tiles_x, const uint32_t *offsets,
                              const uint32_t *entry_positions, const uint32_t *tile_stops,
                              const float *entry_grads, float *splat_grads,
@@ -9,6 +12,9 @@ void csplat_gather_gradients(const csplat_projected *pr, int32_t tiles_x, const 
                              int32_t begin, int32_t end) {
     const float zeros[CSPLAT_GRAD_STRIDE] = {0};
     for (int32_t i = begin; i < end; i++) {
+        if (i + GATHER_PREFETCH_AHEAD < end)
+            for (uint32_t j = offsets[i + GATHER_PREFETCH_AHEAD]; j < offsets[i + GATHER_PREFETCH_AHEAD + 1]; j++)
+                __builtin_prefetch(entry_grads + (size_t)entry_positions[j] * CSPLAT_GRAD_STRIDE);
         float sum[CSPLAT_GRAD_STRIDE] = {0};
         const int32_t *r = pr->tile_rects + 4 * i;
         uint32_t j = offsets[i];

@@ -63,8 +63,11 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                     ok &= !stop;
                     const float w = ok ? alpha * trans[i] : 0.0f;
                     cr[i] += w * r; cg[i] += w * g; cb[i] += w * b; dep[i] += w * z;
-                    trans[i] = ok ? next : trans[i];
-                    last[i] = ok ? p + 1 : last[i];
+                    // Written as unconditional stores of selected factors: "x = ok ? y : x"
+                    // becomes a masked store, which is slow (microcoded on AMD). last[i] <= p,
+                    // so the max picks p + 1 exactly when ok.
+                    trans[i] *= ok ? 1.0f - alpha : 1.0f;
+                    last[i] = (uint32_t)(ok ? p + 1 : 0) > last[i] ? (uint32_t)(ok ? p + 1 : 0) : last[i];
                     live[i] &= !stop;
                     group_stops += stop;
                 }

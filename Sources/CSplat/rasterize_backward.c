@@ -110,7 +110,7 @@ static inline __attribute__((always_inline)) void backward_tile(
                 partial[S_XY][lane] += d_power_x * dy;
                 partial[S_YY][lane] += d_power * dy * dy;
                 rest[i] -= dot * w;
-                trans[i] = ok ? before : trans[i];
+                trans[i] *= ok ? inv : 1.0f; // = before when ok, as an unconditional store (see rasterize.c)
             }
             }
         }

@@ -27,6 +27,9 @@ public final class SplatRasterizer {
 
     /// Seconds spent in each stage by the last render and backward (for benchmarks).
     public private(set) var stageSeconds = StageSeconds()
+    /// CPU seconds of every thread of the process in each stage of the last render and backward
+    /// (getrusage-like: robust to other load on the machine; on several cores, their sum).
+    public private(set) var stageCPUSeconds = StageSeconds()
 
     /// What the last render saw, including the blending settings its backward must reuse. The
     /// cloud is kept only until its backward: holding on to its arrays longer would make the
@@ -72,7 +75,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "background", reason: "needs 3 finite floats")
         }
         last = nil
-        var clock = StageClock(threadTime: threadCount == 1)
+        var clock = StageClock(threadTime: threadCount == 1), cpuClock = StageClock(clock: CLOCK_PROCESS_CPUTIME_ID)
         let n = cloud.count, pixels = camera.width * camera.height
         reserveSplatBuffers(n)
         var cam = camera.kernelCamera
@@ -88,6 +91,7 @@ public final class SplatRasterizer {
         }
 
         stageSeconds.project = clock.lap()
+        stageCPUSeconds.project = cpuClock.lap()
         // Bin and sort.
         let total = csplat_prefix_sum(tilesTouched.pointer, offsets.pointer, Int32(n))
         guard total < UInt64(UInt32.max) else {
@@ -102,6 +106,7 @@ public final class SplatRasterizer {
         tileStops.reserve(tileCount)
 
         stageSeconds.sort = clock.lap()
+        stageCPUSeconds.sort = cpuClock.lap()
         // Blend.
         image.width = camera.width
         image.height = camera.height
@@ -126,6 +131,7 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.blend = clock.lap()
+        stageCPUSeconds.blend = cpuClock.lap()
         last = (cloud, camera, degree, n, entries, blendOptions, background)
     }
 
@@ -158,7 +164,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "dDepth", reason: "holds \(d.count) floats, expected \(pixels)")
         }
         let threads = threadCount
-        var clock = StageClock(threadTime: threadCount == 1)
+        var clock = StageClock(threadTime: threadCount == 1), cpuClock = StageClock(clock: CLOCK_PROCESS_CPUTIME_ID)
         let tileCount = Int(csplat_tiles_x(Int32(camera.width)) * csplat_tiles_y(Int32(camera.height)))
         withRasterInput(camera, options, background) { input in
             var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
@@ -176,6 +182,7 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.blendBackward = clock.lap()
+        stageCPUSeconds.blendBackward = cpuClock.lap()
         if gradients.parameters.count != n || gradients.parameters.shDegree != cloud.shDegree {
             gradients.parameters = .zeros(like: cloud)
         }
@@ -194,6 +201,7 @@ public final class SplatRasterizer {
         }
 
         stageSeconds.gather = clock.lap()
+        stageCPUSeconds.gather = cpuClock.lap()
         var cam = camera.kernelCamera
         var projected = projectedView()
         withGaussians(cloud, degree: degree) { gaussians in
@@ -216,6 +224,7 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.projectBackward = clock.lap()
+        stageCPUSeconds.projectBackward = cpuClock.lap()
         last?.cloud = nil
     }
 
@@ -290,6 +299,12 @@ public struct StageSeconds: Equatable {
     public var project = 0.0, sort = 0.0, blend = 0.0
     public var blendBackward = 0.0, gather = 0.0, projectBackward = 0.0
     public init() {}
+    /// Adds another measurement stage by stage.
+    public mutating func add(_ other: StageSeconds) {
+        project += other.project; sort += other.sort; blend += other.blend
+        blendBackward += other.blendBackward; gather += other.gather; projectBackward += other.projectBackward
+    }
+
     /// All stages.
     public var total: Double {
         let forward: Double = project + sort + blend
@@ -299,18 +314,22 @@ public struct StageSeconds: Equatable {
 }
 
 struct StageClock {
-    private let threadTime: Bool
+    private let clock: clockid_t
     private var start: Double
 
     init(threadTime: Bool) {
-        self.threadTime = threadTime
+        self.init(clock: threadTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC)
+    }
+
+    init(clock: clockid_t) {
+        self.clock = clock
         start = 0
         start = now()
     }
 
     private func now() -> Double {
         var t = timespec()
-        clock_gettime(threadTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        clock_gettime(clock, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
