@@ -5,13 +5,14 @@
 #include "fast_exp.h"
 #include "raster_common.h"
 
-void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster_output *out,
-                              int32_t tile_begin, int32_t tile_end) {
+// One tile. with_depth is a constant at each call, so the depth sums vanish when no depth
+// output is asked for (training).
+static inline __attribute__((always_inline)) void forward_tile(const csplat_raster_input *in,
+                                                               const csplat_raster_output *out,
+                                                               const float *bg, int32_t tile, const int with_depth) {
     const float alpha_min = in->options.alpha_min, alpha_max = in->options.alpha_max;
     const float t_min = in->options.transmittance_min;
-    const float zero_bg[3] = {0, 0, 0};
-    const float *bg = in->background ? in->background : zero_bg;
-    for (int32_t tile = tile_begin; tile < tile_end; tile++) {
+    {
         splat_tile_box tb = splat_tile(in, tile);
         uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
         float trans[CSPLAT_TILE_PIXELS], cr[CSPLAT_TILE_PIXELS], cg[CSPLAT_TILE_PIXELS],
@@ -62,7 +63,8 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                     const int32_t stop = ok & (next < t_min);
                     ok &= !stop;
                     const float w = ok ? alpha * trans[i] : 0.0f;
-                    cr[i] += w * r; cg[i] += w * g; cb[i] += w * b; dep[i] += w * z;
+                    cr[i] += w * r; cg[i] += w * g; cb[i] += w * b;
+                    if (with_depth) dep[i] += w * z;
                     // Written as unconditional stores of selected factors: "x = ok ? y : x"
                     // becomes a masked store, which is slow (microcoded on AMD). last[i] <= p,
                     // so the max picks p + 1 exactly when ok.
@@ -85,9 +87,21 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                 out->color[3 * o + 1] = cg[i] + trans[i] * bg[1];
                 out->color[3 * o + 2] = cb[i] + trans[i] * bg[2];
                 out->alpha[o] = 1.0f - trans[i];
-                out->depth[o] = dep[i];
+                if (with_depth) out->depth[o] = dep[i];
                 out->final_transmittance[o] = trans[i];
                 out->last_entries[o] = last[i];
             }
+    }
+}
+
+void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster_output *out,
+                              int32_t tile_begin, int32_t tile_end) {
+    const float zero_bg[3] = {0, 0, 0};
+    const float *bg = in->background ? in->background : zero_bg;
+    for (int32_t tile = tile_begin; tile < tile_end; tile++) {
+        if (out->depth)
+            forward_tile(in, out, bg, tile, 1);
+        else
+            forward_tile(in, out, bg, tile, 0);
     }
 }

@@ -11,6 +11,9 @@ public final class SplatRasterizer {
     public var blendOptions: BlendOptions
     /// Background colour (RGB) seen through transparent pixels; nil is black.
     public var background: [Float]?
+    /// Whether renders fill `RenderedImage.depth`; without it (training needs no depth) the
+    /// blend loop skips the depth sums and `depth` is left empty.
+    public var rendersDepth = true
 
     // Per splat.
     private let means2d = ScratchBuffer<Float>(), conics = ScratchBuffer<Float>()
@@ -112,7 +115,8 @@ public final class SplatRasterizer {
         image.height = camera.height
         if image.color.count != 3 * pixels { image.color = [Float](repeating: 0, count: 3 * pixels) }
         if image.alpha.count != pixels { image.alpha = [Float](repeating: 0, count: pixels) }
-        if image.depth.count != pixels { image.depth = [Float](repeating: 0, count: pixels) }
+        let depthCount = rendersDepth ? pixels : 0
+        if image.depth.count != depthCount { image.depth = [Float](repeating: 0, count: depthCount) }
         finalTransmittance.reserve(pixels)
         lastEntries.reserve(pixels)
         withRasterInput(camera, blendOptions, background) { input in
@@ -120,7 +124,7 @@ public final class SplatRasterizer {
                 image.alpha.withUnsafeMutableBufferPointer { alpha in
                     image.depth.withUnsafeMutableBufferPointer { depth in
                         var output = csplat_raster_output(color: color.baseAddress, alpha: alpha.baseAddress,
-                                                          depth: depth.baseAddress,
+                                                          depth: depthCount > 0 ? depth.baseAddress : nil,
                                                           final_transmittance: finalTransmittance.pointer,
                                                           last_entries: lastEntries.pointer)
                         forEachRange(tileCount, threads: threads) { b, e in

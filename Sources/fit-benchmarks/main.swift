@@ -89,12 +89,13 @@ do {
 
     // (2) Forward + backward alone, and the blend loop, over the same views.
     let rasterizer = SplatRasterizer(threadCount: threads, background: [1, 1, 1])
+    rasterizer.rendersDepth = false // as training renders
     var image = RenderedImage(width: 0, height: 0, color: [], alpha: [], depth: [])
     var gradients = SplatGradients(parameters: .zeros(like: cloud), mean2dGradientNorms: [])
     let pixels = views[0].width * views[0].height
     let dColor = (0..<3 * pixels).map { Float(($0 * 7919) % 201 - 100) / 100 / Float(pixels) }
     var blend = 0.0, bestBlend = Double.infinity, entries = 0
-    var stageCPU = StageSeconds()
+    var stageCPU = StageSeconds(), visible = 0.0
     start = now()
     cpuStart = cpuSeconds()
     for k in 0..<iterations {
@@ -102,6 +103,7 @@ do {
         try rasterizer.backward(dColor: dColor, dAlpha: nil, dDepth: nil, into: &gradients)
         blend += rasterizer.stageSeconds.blend
         stageCPU.add(rasterizer.stageCPUSeconds)
+        visible += Double(rasterizer.lastRadii.lazy.filter { $0 > 0 }.count) / Double(cloud.count)
         bestBlend = min(bestBlend, rasterizer.stageSeconds.blend)
         entries += rasterizer.lastEntryCount
     }
@@ -111,6 +113,8 @@ do {
     print("size \(views[0].width)x\(views[0].height)")
     print("threads \(threads)")
     print("entries \(entries / iterations)")
+    // Share of the splats inside a view: what visible Adam (--visible-adam) would step.
+    print(String(format: "visible_fraction %.3f", visible / Double(iterations)))
     if let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
         print("load_average \(text.split(separator: " ").first ?? "?")")
     }

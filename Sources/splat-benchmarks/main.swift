@@ -38,6 +38,7 @@ for i in 0..<splats {
 let dColor = (0..<3 * size * size).map { _ in rng.uniform(-1, 1) / Float(size * size) }
 
 let rasterizer = SplatRasterizer(threadCount: threads)
+rasterizer.rendersDepth = false // as training renders
 var total = StageSeconds(), totalCPU = StageSeconds()
 var best = Double.infinity, bestBlend = Double.infinity
 var checksum: Float = 0

@@ -37,7 +37,8 @@ typedef struct {
 typedef struct {
     float *color;                // width × height × 3: Σ c α T + T_final background
     float *alpha;                // width × height: 1 - T_final
-    float *depth;                // width × height: Σ z α T, not normalised (divide by alpha)
+    float *depth;                // width × height: Σ z α T, not normalised (divide by alpha);
+                                 // NULL: not computed
     float *final_transmittance;  // width × height: T_final, kept for the backward
     uint32_t *last_entries;      // width × height: one past the last contributing sorted entry
                                  // (the tile's first entry when none contributed)

@@ -54,6 +54,7 @@ public final class Trainer {
         state = TrainingState(cloud: cloud)
         exposures = ExposureSet(count: views.count)
         rasterizer = SplatRasterizer(threadCount: settings.threads)
+        rasterizer.rendersDepth = false
         loss = ImageLoss(ssimWeight: settings.ssimWeight, threadCount: settings.threads)
     }
 
