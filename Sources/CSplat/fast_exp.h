@@ -1,7 +1,7 @@
-// exp(x) as straight-line float code the compiler can vectorise (libm's expf stops it).
-// Cephes-style: range reduction by ln 2 in two parts, degree-6 polynomial; within about 2 ulp
-// of expf. splat_exp clamps its argument to [-87, 0] (the Gaussian falloff of the blend loops),
-// splat_exp_any to [-87, 88] (scales and opacities in the projection).
+// exp as straight-line float code the compiler can vectorise (libm's expf stops it).
+// splat_exp_any: Cephes-style, range reduction by ln 2 in two parts, degree-6 polynomial, within
+// about 2 ulp of expf, argument clamped to [-87, 88] (scales and opacities in the projection).
+// splat_exp2: 2^x for the blend loops' Gaussian falloff (below).
 #ifndef CSPLAT_FAST_EXP_H
 #define CSPLAT_FAST_EXP_H
 
@@ -25,8 +25,6 @@ static inline float splat_exp_core(float x) {
     memcpy(&scale, &bits, sizeof scale);
     return p * scale;
 }
-
-static inline float splat_exp(float x) { return splat_exp_core(fminf(fmaxf(x, -87.0f), 0.0f)); }
 
 // 2^x for x <= 0 (clamped to [-126, 0]): x = n + r with n the nearest integer, |r| <= ½, and
 // 2^r by a degree-5 polynomial fitted for relative error (at most 1.9e-7 on [-½, ½], under
