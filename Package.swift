@@ -61,7 +61,9 @@ let package = Package(
 
         // Gaussian splatting: C kernels (project, bin/sort, rasterize, backward, Adam, losses) and
         // their slow double-precision references; the Swift module runs them on all cores.
-        .target(name: "CSplat", cSettings: optimize),
+        // -fno-math-errno: sqrtf and ceilf inside the projection's lane loops vectorise only
+        // when they need not set errno.
+        .target(name: "CSplat", cSettings: optimize + [.unsafeFlags(["-fno-math-errno"])]),
         .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
         // Scene files other tools open: the 3DGS PLY (more formats to come).
         .target(name: "Export", dependencies: ["Splats"]),

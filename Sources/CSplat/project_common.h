@@ -4,6 +4,7 @@
 #define CSPLAT_PROJECT_COMMON_H
 
 #include "splat_math.h"
+#include "fast_exp.h"
 
 // What depends on the camera only, computed once per kernel call.
 typedef struct {
@@ -38,7 +39,7 @@ static inline void splat_camera_point(const csplat_camera *c, const float *m, fl
 static inline void splat_project_covariance(const csplat_camera *c, const splat_camera_constants *k,
                                             const float *log_scale, const float *quat, splat_projection *sp) {
     splat_quat_to_rotation(quat, sp->rq);
-    for (int j = 0; j < 3; j++) sp->s[j] = expf(log_scale[j]);
+    for (int j = 0; j < 3; j++) sp->s[j] = splat_exp_any(log_scale[j]);
     float m[9]; // M = R S
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++) m[3 * i + j] = sp->rq[3 * i + j] * sp->s[j];

@@ -12,6 +12,26 @@
 // Columns evaluated together by the pixel loops (one AVX2 register of floats).
 #define SPLAT_LANES 8
 
+// The Gaussian's exponent in base 2, log2(e) (-½ dᵀ K d) at offset d = (dx, dy) from the mean,
+// as dx (a dx + b dy) + c dy² with a = -½ K00 log2(e), b = -K01 log2(e), c = -½ K11 log2(e):
+// two fused multiply-adds per pixel once a row's b dy and c dy² are known. Forward and backward
+// call these same functions so that they decide alike which pixels a splat reaches.
+typedef struct { float a, b, c; } splat_falloff;
+typedef struct { float a, b_dy, c_dy2; } splat_falloff_row;
+
+static inline splat_falloff splat_falloff_of(const csplat_blend_splat *s) {
+    const float log2e = 1.44269504088896341f;
+    splat_falloff f = {-0.5f * log2e * s->conic[0], -log2e * s->conic[1], -0.5f * log2e * s->conic[2]};
+    return f;
+}
+
+static inline splat_falloff_row splat_falloff_at_row(splat_falloff f, float dy) {
+    splat_falloff_row r = {f.a, f.b * dy, f.c * dy * dy};
+    return r;
+}
+
+static inline float splat_power2(splat_falloff_row r, float dx) { return fmaf(dx, fmaf(r.a, dx, r.b_dy), r.c_dy2); }
+
 // Pixel box of a tile: origin and size (edge tiles are cut by the image).
 typedef struct { int32_t x0, y0, w, h; } splat_tile_box;
 

@@ -5,13 +5,14 @@
 #include "fast_exp.h"
 #include "raster_common.h"
 
-void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster_output *out,
-                              int32_t tile_begin, int32_t tile_end) {
+// One tile. with_depth is a constant at each call, so the depth sums vanish when no depth
+// output is asked for (training).
+static inline __attribute__((always_inline)) void forward_tile(const csplat_raster_input *in,
+                                                               const csplat_raster_output *out,
+                                                               const float *bg, int32_t tile, const int with_depth) {
     const float alpha_min = in->options.alpha_min, alpha_max = in->options.alpha_max;
     const float t_min = in->options.transmittance_min;
-    const float zero_bg[3] = {0, 0, 0};
-    const float *bg = in->background ? in->background : zero_bg;
-    for (int32_t tile = tile_begin; tile < tile_end; tile++) {
+    {
         splat_tile_box tb = splat_tile(in, tile);
         uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
         float trans[CSPLAT_TILE_PIXELS], cr[CSPLAT_TILE_PIXELS], cg[CSPLAT_TILE_PIXELS],
@@ -38,11 +39,13 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
             int32_t box[4];
             if (!splat_pixel_box(&tb, sp, box)) continue;
             const float mx = sp->mean[0], my = sp->mean[1];
-            const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
+            const splat_falloff falloff = splat_falloff_of(sp);
+            const float op = sp->opacity, z = sp->depth;
             const float r = sp->color[0], g = sp->color[1], b = sp->color[2];
             int32_t stopped = 0;
             for (int32_t row = box[2]; row < box[3]; row++) {
                 const float dy = my - ((float)(tb.y0 + row) + 0.5f);
+                const splat_falloff_row fr = splat_falloff_at_row(falloff, dy);
                 const int32_t base = row * CSPLAT_TILE_SIZE;
                 // Whole groups of SPLAT_LANES columns: pixels outside the box have alpha below
                 // alpha_min, so evaluating them changes nothing, and full groups vectorise.
@@ -53,16 +56,20 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                     const int32_t col = group * SPLAT_LANES + lane;
                     const int32_t i = base + col;
                     const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
-                    const float power = -0.5f * (ka * dx * dx + kc * dy * dy) - kb * dx * dy;
-                    const float alpha = fminf(alpha_max, op * splat_exp(power));
+                    const float power = splat_power2(fr, dx);
+                    const float alpha = fminf(alpha_max, op * splat_exp2(power));
                     int32_t ok = live[i] & (power <= 0.0f) & (alpha >= alpha_min);
                     const float next = trans[i] * (1.0f - alpha);
                     const int32_t stop = ok & (next < t_min);
                     ok &= !stop;
                     const float w = ok ? alpha * trans[i] : 0.0f;
-                    cr[i] += w * r; cg[i] += w * g; cb[i] += w * b; dep[i] += w * z;
-                    trans[i] = ok ? next : trans[i];
-                    last[i] = ok ? p + 1 : last[i];
+                    cr[i] += w * r; cg[i] += w * g; cb[i] += w * b;
+                    if (with_depth) dep[i] += w * z;
+                    // Written as unconditional stores of selected factors: "x = ok ? y : x"
+                    // becomes a masked store, which is slow (microcoded on AMD). last[i] <= p,
+                    // so the max picks p + 1 exactly when ok.
+                    trans[i] *= ok ? 1.0f - alpha : 1.0f;
+                    last[i] = (uint32_t)(ok ? p + 1 : 0) > last[i] ? (uint32_t)(ok ? p + 1 : 0) : last[i];
                     live[i] &= !stop;
                     group_stops += stop;
                 }
@@ -80,9 +87,21 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                 out->color[3 * o + 1] = cg[i] + trans[i] * bg[1];
                 out->color[3 * o + 2] = cb[i] + trans[i] * bg[2];
                 out->alpha[o] = 1.0f - trans[i];
-                out->depth[o] = dep[i];
+                if (with_depth) out->depth[o] = dep[i];
                 out->final_transmittance[o] = trans[i];
                 out->last_entries[o] = last[i];
             }
+    }
+}
+
+void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster_output *out,
+                              int32_t tile_begin, int32_t tile_end) {
+    const float zero_bg[3] = {0, 0, 0};
+    const float *bg = in->background ? in->background : zero_bg;
+    for (int32_t tile = tile_begin; tile < tile_end; tile++) {
+        if (out->depth)
+            forward_tile(in, out, bg, tile, 1);
+        else
+            forward_tile(in, out, bg, tile, 0);
     }
 }

@@ -11,6 +11,9 @@ public final class SplatRasterizer {
     public var blendOptions: BlendOptions
     /// Background colour (RGB) seen through transparent pixels; nil is black.
     public var background: [Float]?
+    /// Whether renders fill `RenderedImage.depth`; without it (training needs no depth) the
+    /// blend loop skips the depth sums and `depth` is left empty.
+    public var rendersDepth = true
 
     // Per splat.
     private let means2d = ScratchBuffer<Float>(), conics = ScratchBuffer<Float>()
@@ -19,18 +22,17 @@ public final class SplatRasterizer {
     private let tileRects = ScratchBuffer<Int32>(), tilesTouched = ScratchBuffer<UInt32>()
     private let clamped = ScratchBuffer<UInt8>(), offsets = ScratchBuffer<UInt32>()
     private let splatGrads = ScratchBuffer<Float>(), blendSplats = ScratchBuffer<csplat_blend_splat>()
-    // Per (tile, splat) entry.
-    private let keys = ScratchBuffer<UInt64>(), keysTmp = ScratchBuffer<UInt64>()
-    private let values = ScratchBuffer<UInt32>(), valuesTmp = ScratchBuffer<UInt32>()
-    private let entrySplats = ScratchBuffer<UInt32>(), sortedSplats = ScratchBuffer<UInt32>()
-    private let entryGrads = ScratchBuffer<Float>()
-    private var sortedEntries: UnsafeMutablePointer<UInt32>? // the sort's values: keys or tmp pair
-    // Per tile and per pixel.
-    private let tileRanges = ScratchBuffer<UInt32>()
+    // Per (tile, splat) entry, and per tile.
+    private let binning = TileBinning()
+    private let entryGrads = ScratchBuffer<Float>(), tileStops = ScratchBuffer<UInt32>()
+    // Per pixel.
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
 
     /// Seconds spent in each stage by the last render and backward (for benchmarks).
     public private(set) var stageSeconds = StageSeconds()
+    /// CPU seconds of every thread of the process in each stage of the last render and backward
+    /// (getrusage-like: robust to other load on the machine; on several cores, their sum).
+    public private(set) var stageCPUSeconds = StageSeconds()
 
     /// What the last render saw, including the blending settings its backward must reuse. The
     /// cloud is kept only until its backward: holding on to its arrays longer would make the
@@ -76,7 +78,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "background", reason: "needs 3 finite floats")
         }
         last = nil
-        var clock = StageClock(threadTime: threadCount == 1)
+        var clock = StageClock(threadTime: threadCount == 1), cpuClock = StageClock(clock: CLOCK_PROCESS_CPUTIME_ID)
         let n = cloud.count, pixels = camera.width * camera.height
         reserveSplatBuffers(n)
         var cam = camera.kernelCamera
@@ -92,44 +94,29 @@ public final class SplatRasterizer {
         }
 
         stageSeconds.project = clock.lap()
+        stageCPUSeconds.project = cpuClock.lap()
         // Bin and sort.
         let total = csplat_prefix_sum(tilesTouched.pointer, offsets.pointer, Int32(n))
         guard total < UInt64(UInt32.max) else {
             throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 32-bit indices")
         }
         let entries = Int(total)
-        for buffer in [values, valuesTmp, entrySplats, sortedSplats] { buffer.reserve(entries) }
-        keys.reserve(entries)
-        keysTmp.reserve(entries)
         entryGrads.reserve(entries * Int(CSPLAT_GRAD_STRIDE))
         let tilesX = csplat_tiles_x(Int32(camera.width)), tilesY = csplat_tiles_y(Int32(camera.height))
         let tileCount = Int(tilesX * tilesY)
-        forEachRange(n, threads: threads) { b, e in
-            csplat_emit_keys(&projected, offsets.pointer, tilesX, keys.pointer, values.pointer,
-                             entrySplats.pointer, Int32(b), Int32(e))
-        }
-        let inTmp = parallelRadixSort(keys: keys.pointer, values: values.pointer, keysTmp: keysTmp.pointer,
-                                      valuesTmp: valuesTmp.pointer, count: entries,
-                                      keyBits: csplat_key_bits(Int32(tileCount)), threads: threads)
-        let sortedKeys = inTmp ? keysTmp.pointer : keys.pointer
-        let sortedValues = inTmp ? valuesTmp.pointer : values.pointer
-        sortedEntries = sortedValues
-        forEachRange(entries, threads: threads) { b, e in
-            csplat_resolve_entries(sortedValues, entrySplats.pointer, sortedSplats.pointer, UInt32(b), UInt32(e))
-        }
-        tileRanges.reserve(2 * tileCount)
-        tileRanges.pointer.initialize(repeating: 0, count: 2 * tileCount)
-        forEachRange(entries, threads: threads) { b, e in
-            csplat_tile_ranges(sortedKeys, UInt32(entries), tileRanges.pointer, UInt32(b), UInt32(e))
-        }
+        binning.bin(&projected, offsets: offsets.pointer, count: n, entries: entries, tilesX: tilesX,
+                    tileCount: tileCount, threads: threads)
+        tileStops.reserve(tileCount)
 
         stageSeconds.sort = clock.lap()
+        stageCPUSeconds.sort = cpuClock.lap()
         // Blend.
         image.width = camera.width
         image.height = camera.height
         if image.color.count != 3 * pixels { image.color = [Float](repeating: 0, count: 3 * pixels) }
         if image.alpha.count != pixels { image.alpha = [Float](repeating: 0, count: pixels) }
-        if image.depth.count != pixels { image.depth = [Float](repeating: 0, count: pixels) }
+        let depthCount = rendersDepth ? pixels : 0
+        if image.depth.count != depthCount { image.depth = [Float](repeating: 0, count: depthCount) }
         finalTransmittance.reserve(pixels)
         lastEntries.reserve(pixels)
         withRasterInput(camera, blendOptions, background) { input in
@@ -137,7 +124,7 @@ public final class SplatRasterizer {
                 image.alpha.withUnsafeMutableBufferPointer { alpha in
                     image.depth.withUnsafeMutableBufferPointer { depth in
                         var output = csplat_raster_output(color: color.baseAddress, alpha: alpha.baseAddress,
-                                                          depth: depth.baseAddress,
+                                                          depth: depthCount > 0 ? depth.baseAddress : nil,
                                                           final_transmittance: finalTransmittance.pointer,
                                                           last_entries: lastEntries.pointer)
                         forEachRange(tileCount, threads: threads) { b, e in
@@ -148,6 +135,7 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.blend = clock.lap()
+        stageCPUSeconds.blend = cpuClock.lap()
         last = (cloud, camera, degree, n, entries, blendOptions, background)
     }
 
@@ -180,7 +168,7 @@ public final class SplatRasterizer {
             throw SplatsError.badImage(field: "dDepth", reason: "holds \(d.count) floats, expected \(pixels)")
         }
         let threads = threadCount
-        var clock = StageClock(threadTime: threadCount == 1)
+        var clock = StageClock(threadTime: threadCount == 1), cpuClock = StageClock(clock: CLOCK_PROCESS_CPUTIME_ID)
         let tileCount = Int(csplat_tiles_x(Int32(camera.width)) * csplat_tiles_y(Int32(camera.height)))
         withRasterInput(camera, options, background) { input in
             var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
@@ -191,28 +179,33 @@ public final class SplatRasterizer {
                     withOptionalPointer(dDepth) { dd in
                         forEachRange(tileCount, threads: threads) { b, e in
                             csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd,
-                                                      entryGrads.pointer, Int32(b), Int32(e))
+                                                      entryGrads.pointer, tileStops.pointer, Int32(b), Int32(e))
                         }
                     }
                 }
             }
         }
         stageSeconds.blendBackward = clock.lap()
+        stageCPUSeconds.blendBackward = cpuClock.lap()
         if gradients.parameters.count != n || gradients.parameters.shDegree != cloud.shDegree {
             gradients.parameters = .zeros(like: cloud)
         }
         if gradients.mean2dGradientNorms.count != n {
             gradients.mean2dGradientNorms = [Float](repeating: 0, count: n)
         }
+        let tilesX = csplat_tiles_x(Int32(camera.width))
+        var projectedSplats = projectedView()
         gradients.mean2dGradientNorms.withUnsafeMutableBufferPointer { normPointer in
             for i in normPointer.indices { normPointer[i] = 0 }
             forEachRange(n, threads: threads) { b, e in
-                csplat_gather_gradients(offsets.pointer, entryGrads.pointer,
-                                        splatGrads.pointer, normPointer.baseAddress, nil, Int32(b), Int32(e))
+                csplat_gather_gradients(&projectedSplats, tilesX, offsets.pointer, binning.entryPositions.pointer,
+                                        tileStops.pointer, entryGrads.pointer, splatGrads.pointer,
+                                        normPointer.baseAddress, nil, Int32(b), Int32(e))
             }
         }
 
         stageSeconds.gather = clock.lap()
+        stageCPUSeconds.gather = cpuClock.lap()
         var cam = camera.kernelCamera
         var projected = projectedView()
         withGaussians(cloud, degree: degree) { gaussians in
@@ -235,6 +228,7 @@ public final class SplatRasterizer {
             }
         }
         stageSeconds.projectBackward = clock.lap()
+        stageCPUSeconds.projectBackward = cpuClock.lap()
         last?.cloud = nil
     }
 
@@ -270,9 +264,8 @@ public final class SplatRasterizer {
                                  _ body: (UnsafePointer<csplat_raster_input>) -> Void) {
         let options = kernelOptions(blend)
         withOptionalPointer(background) { bg in
-            var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: sortedSplats.pointer,
-                                            sorted_entries: sortedEntries,
-                                            tile_ranges: tileRanges.pointer, width: Int32(camera.width),
+            var input = csplat_raster_input(splats: blendSplats.pointer, sorted_splats: binning.sortedSplats.pointer,
+                                            tile_ranges: binning.tileRanges.pointer, width: Int32(camera.width),
                                             height: Int32(camera.height), background: bg, options: options)
             body(&input)
         }
@@ -310,6 +303,12 @@ public struct StageSeconds: Equatable {
     public var project = 0.0, sort = 0.0, blend = 0.0
     public var blendBackward = 0.0, gather = 0.0, projectBackward = 0.0
     public init() {}
+    /// Adds another measurement stage by stage.
+    public mutating func add(_ other: StageSeconds) {
+        project += other.project; sort += other.sort; blend += other.blend
+        blendBackward += other.blendBackward; gather += other.gather; projectBackward += other.projectBackward
+    }
+
     /// All stages.
     public var total: Double {
         let forward: Double = project + sort + blend
@@ -319,18 +318,22 @@ public struct StageSeconds: Equatable {
 }
 
 struct StageClock {
-    private let threadTime: Bool
+    private let clock: clockid_t
     private var start: Double
 
     init(threadTime: Bool) {
-        self.threadTime = threadTime
+        self.init(clock: threadTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC)
+    }
+
+    init(clock: clockid_t) {
+        self.clock = clock
         start = 0
         start = now()
     }
 
     private func now() -> Double {
         var t = timespec()
-        clock_gettime(threadTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        clock_gettime(clock, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 

@@ -38,7 +38,8 @@ for i in 0..<splats {
 let dColor = (0..<3 * size * size).map { _ in rng.uniform(-1, 1) / Float(size * size) }
 
 let rasterizer = SplatRasterizer(threadCount: threads)
-var total = StageSeconds()
+rasterizer.rendersDepth = false // as training renders
+var total = StageSeconds(), totalCPU = StageSeconds()
 var best = Double.infinity, bestBlend = Double.infinity
 var checksum: Float = 0
 func cpuSeconds() -> Double {
@@ -57,18 +58,17 @@ for iteration in 0...iterations { // iteration 0 warms the buffers up and is not
     checksum += image.color[image.color.count / 2] + grads.parameters.means[0]
     guard iteration > 0 else { continue }
     cpu += cpuSeconds() - cpuStart
-    let s = rasterizer.stageSeconds
-    total.project += s.project; total.sort += s.sort; total.blend += s.blend
-    total.blendBackward += s.blendBackward; total.gather += s.gather; total.projectBackward += s.projectBackward
+    total.add(rasterizer.stageSeconds)
+    totalCPU.add(rasterizer.stageCPUSeconds)
     best = min(best, seconds)
-    bestBlend = min(bestBlend, s.blend)
+    bestBlend = min(bestBlend, rasterizer.stageSeconds.blend)
 }
 // The other two pieces of a training step: the loss with its gradient, and Adam over every parameter.
 let loss = ImageLoss(threadCount: threads)
 let target = (0..<3 * size * size).map { _ in rng.uniform(0, 1) }
 var lossGradient = [Float](repeating: 0, count: 3 * size * size)
 var adam = SplatAdam(like: cloud)
-var lossSeconds = 0.0, adamSeconds = 0.0
+var lossSeconds = 0.0, adamSeconds = 0.0, lossCPU = 0.0, adamCPU = 0.0
 for iteration in 0...iterations {
     let t0 = cpuSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
     _ = try lossGradient.withUnsafeMutableBufferPointer { g in
@@ -80,25 +80,43 @@ for iteration in 0...iterations {
     guard iteration > 0 else { continue }
     lossSeconds += threads == 1 ? t1 - t0 : Double(w1 - w0) / 1e9
     adamSeconds += threads == 1 ? t2 - t1 : Double(w2 - w1) / 1e9
+    lossCPU += t1 - t0
+    adamCPU += t2 - t1
 }
 let n = Double(iterations)
 let mean = total.total / n
+let step = mean + (lossSeconds + adamSeconds) / n
+let stepCPU = (cpu + lossCPU + adamCPU) / n
+func ms(_ key: String, _ seconds: Double) { print(String(format: "\(key) %.2f", seconds / n * 1000)) }
 print("splats \(splats)")
 print("size \(size)x\(size)")
 print("threads \(threads)")
 print("entries \(rasterizer.lastEntryCount)")
-// Stage times are CPU times with one thread (see StageSeconds), wall times otherwise.
+print(String(format: "load_average %.2f", loadAverage()))
+// Stage times (ms_*) are CPU times of the working thread with one thread, wall times otherwise;
+// cpu_ms_* are CPU times of all threads (getrusage-like), robust to other load on the machine.
 print(String(format: "iterations_per_second %.2f", 1 / mean))
 print(String(format: "cpu_ms_per_iteration %.2f", cpu / n * 1000))
 print(String(format: "best_iterations_per_second %.2f", 1 / best))
-print(String(format: "ms_project %.2f", total.project / n * 1000))
-print(String(format: "ms_sort %.2f", total.sort / n * 1000))
-print(String(format: "ms_blend %.2f", total.blend / n * 1000))
-print(String(format: "ms_blend_backward %.2f", total.blendBackward / n * 1000))
-print(String(format: "ms_gather %.2f", total.gather / n * 1000))
-print(String(format: "ms_project_backward %.2f", total.projectBackward / n * 1000))
+print(String(format: "step_iterations_per_second %.2f", 1 / step))
+print(String(format: "cpu_ms_step %.2f", stepCPU * 1000))
+// What an otherwise idle machine gives when the threads split the CPU time evenly.
+print(String(format: "step_iterations_per_second_from_cpu %.2f", Double(threads) / stepCPU))
+for (key, wall, cpuTime) in [("project", total.project, totalCPU.project), ("sort", total.sort, totalCPU.sort),
+                             ("blend", total.blend, totalCPU.blend), ("blend_backward", total.blendBackward, totalCPU.blendBackward),
+                             ("gather", total.gather, totalCPU.gather), ("project_backward", total.projectBackward, totalCPU.projectBackward),
+                             ("loss", lossSeconds, lossCPU), ("adam", adamSeconds, adamCPU)] {
+    ms("ms_\(key)", wall)
+    ms("cpu_ms_\(key)", cpuTime)
+}
 print(String(format: "ms_best_blend %.2f", bestBlend * 1000))
 print(String(format: "ratio_to_blend %.2f", mean / (total.blend / n)))
-print(String(format: "ms_loss %.2f", lossSeconds / n * 1000))
-print(String(format: "ms_adam %.2f", adamSeconds / n * 1000))
+print(String(format: "cpu_ratio_to_blend %.2f", totalCPU.total / totalCPU.blend))
 print("checksum \(checksum)")
+
+/// The 1-minute load average (other processes competing for the cores).
+func loadAverage() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+          let first = text.split(separator: " ").first, let value = Double(first) else { return -1 }
+    return value
+}

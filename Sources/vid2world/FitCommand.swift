@@ -66,6 +66,9 @@ struct FitCommand: ParsableCommand {
     @Flag(name: .long, help: "Learn a per-image colour transform (exposure changes in phone videos).")
     var exposure = false
 
+    @Flag(name: .long, help: "Adam only over the splats each step's view sees (gsplat's visible Adam), not all splats.")
+    var visibleAdam = false
+
     @Option(name: .long, help: "What masks do: exclude (left out of the loss) or transparent.")
     var masks: String = MaskMode.exclude.rawValue
 
@@ -100,6 +103,7 @@ struct FitCommand: ParsableCommand {
         o.opacityResetEvery = opacityResetEvery
         o.resume = resume
         o.exposureCompensation = exposure
+        o.visibleAdam = visibleAdam
         guard let m = MaskMode(rawValue: masks) else {
             throw PipelineError.invalidOption("--masks", reason: "must be exclude or transparent, got \(masks)")
         }

@@ -25,6 +25,12 @@ final class RasterizeTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-5, "seed \(seed): largest difference from the brute-force reference")
         let covered = image.alpha.filter { $0 > 0.5 }.count
         XCTAssertGreaterThan(covered, width * height / 4, "the scene covers the image")
+        // Without depth (as training renders): the same colour and alpha, no depth, same gradients.
+        rasterizer.rendersDepth = false
+        let noDepth = try rasterizer.render(cloud, camera: camera)
+        XCTAssertEqual(noDepth.color, image.color)
+        XCTAssertEqual(noDepth.alpha, image.alpha)
+        XCTAssertEqual(noDepth.depth, [])
     }
 
     func testMatchesBruteForceOnTinyScene() throws {

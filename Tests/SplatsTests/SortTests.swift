@@ -48,23 +48,11 @@ final class SortTests: XCTestCase {
         let tilesX = csplat_tiles_x(70), tileCount = Int(tilesX * csplat_tiles_y(50))
         var keys = [UInt64](repeating: 0, count: total), values = [UInt32](repeating: 0, count: total)
         var entrySplats = values, keysTmp = keys, valuesTmp = values
-        p.means2d.withUnsafeMutableBufferPointer { m in p.conics.withUnsafeMutableBufferPointer { c in
-            p.depths.withUnsafeMutableBufferPointer { d in p.opacities.withUnsafeMutableBufferPointer { o in
-                p.colors.withUnsafeMutableBufferPointer { col in p.radii.withUnsafeMutableBufferPointer { r in
-                    p.rects.withUnsafeMutableBufferPointer { rect in p.tilesTouched.withUnsafeMutableBufferPointer { tt in
-                        p.clamped.withUnsafeMutableBufferPointer { cl in
-                            var view = csplat_projected(means2d: m.baseAddress, conics: c.baseAddress, depths: d.baseAddress,
-                                                        opacities: o.baseAddress, colors: col.baseAddress, radii: r.baseAddress,
-                                                        tile_rects: rect.baseAddress, tiles_touched: tt.baseAddress,
-                                                        clamped: cl.baseAddress)
-                            // Two ranges, as two cores would run them.
-                            csplat_emit_keys(&view, offsets, tilesX, &keys, &values, &entrySplats, 0, 120)
-                            csplat_emit_keys(&view, offsets, tilesX, &keys, &values, &entrySplats, 120, Int32(n))
-                        }
-                    } }
-                } }
-            } }
-        } }
+        // Two ranges, as two cores would run them.
+        withView(&p) { view in
+            csplat_emit_keys(view, offsets, tilesX, &keys, &values, &entrySplats, 0, 120)
+            csplat_emit_keys(view, offsets, tilesX, &keys, &values, &entrySplats, 120, Int32(n))
+        }
         let inTmp = csplat_radix_sort(&keys, &values, &keysTmp, &valuesTmp, UInt32(total), csplat_key_bits(Int32(tileCount)))
         let sortedKeys = inTmp != 0 ? keysTmp : keys, sortedValues = inTmp != 0 ? valuesTmp : values
         var sortedSplats = [UInt32](repeating: 0, count: total)
@@ -84,6 +72,72 @@ final class SortTests: XCTestCase {
         // The sort's values are a permutation of the emission indices.
         XCTAssertEqual(sortedValues.sorted(), (0..<UInt32(total)).map { $0 })
         XCTAssertGreaterThan(total, n, "splats span several tiles")
+    }
+
+    /// The rasterizer's bucketing (depth sort of the splats, then per-tile lists) gives exactly
+    /// the lists, emission indices and tile ranges of the plain sort of every entry's tile | depth
+    /// key, on one core and on two.
+    func testBucketingEqualsKeySortOfEntries() {
+        var rng = SeededGenerator(seed: 9)
+        let camera = TestScene.camera(width: 90, height: 70, focal: 60, rng: &rng)
+        var cloud = TestScene.cloud(count: 5000, shDegree: 0, camera: camera, pixelSigma: 0.5...20, rng: &rng)
+        // Equal depths in pairs: ties must go by splat index in both routes.
+        for i in stride(from: 0, to: 200, by: 2) {
+            for k in 0..<3 { cloud.means[3 * (i + 1) + k] = cloud.means[3 * i + k] }
+        }
+        var p = ProjectedSplats(cloud: cloud, camera: camera)
+        let n = cloud.count
+        var offsets = [UInt32](repeating: 0, count: n + 1)
+        let total = Int(csplat_prefix_sum(p.tilesTouched, &offsets, Int32(n)))
+        let tilesX = csplat_tiles_x(90), tileCount = Int(tilesX * csplat_tiles_y(70))
+        var keys = [UInt64](repeating: 0, count: total), values = [UInt32](repeating: 0, count: total)
+        var entrySplats = values, keysTmp = keys, valuesTmp = values
+        withView(&p) { csplat_emit_keys($0, offsets, tilesX, &keys, &values, &entrySplats, 0, Int32(n)) }
+        let inTmp = csplat_radix_sort(&keys, &values, &keysTmp, &valuesTmp, UInt32(total), csplat_key_bits(Int32(tileCount)))
+        let sortedKeys = inTmp != 0 ? keysTmp : keys, sortedValues = inTmp != 0 ? valuesTmp : values
+        var sortedSplats = [UInt32](repeating: 0, count: total)
+        csplat_resolve_entries(sortedValues, entrySplats, &sortedSplats, 0, UInt32(total))
+        var ranges = [UInt32](repeating: 0, count: 2 * tileCount)
+        csplat_tile_ranges(sortedKeys, UInt32(total), &ranges, 0, UInt32(total))
+        XCTAssertEqual(Set(p.depths[0..<200]).count, 100, "the pairs tie")
+
+        for threads in [1, 2] {
+            let binning = TileBinning()
+            withView(&p) { view in
+                binning.bin(view, offsets: offsets, count: n, entries: total, tilesX: tilesX, tileCount: tileCount, threads: threads)
+            }
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: binning.sortedSplats.pointer, count: total)), sortedSplats)
+            // Each entry's position is where the key sort put its emission index.
+            let positions = Array(UnsafeBufferPointer(start: binning.entryPositions.pointer, count: total))
+            XCTAssertEqual(sortedValues.map { Int(positions[Int($0)]) }, Array(0..<total))
+            for tile in 0..<tileCount {
+                let (b, e) = (binning.tileRanges.pointer[2 * tile], binning.tileRanges.pointer[2 * tile + 1])
+                if ranges[2 * tile] == ranges[2 * tile + 1] {
+                    XCTAssertEqual(b, e, "tile \(tile) is empty")
+                } else {
+                    XCTAssertEqual([b, e], [ranges[2 * tile], ranges[2 * tile + 1]], "tile \(tile)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(total, 3 * n, "splats span several tiles")
+    }
+
+    private func withView<R>(_ p: inout ProjectedSplats, _ body: (UnsafePointer<csplat_projected>) -> R) -> R {
+        p.means2d.withUnsafeMutableBufferPointer { m in p.conics.withUnsafeMutableBufferPointer { c in
+            p.depths.withUnsafeMutableBufferPointer { d in p.opacities.withUnsafeMutableBufferPointer { o in
+                p.colors.withUnsafeMutableBufferPointer { col in p.radii.withUnsafeMutableBufferPointer { r in
+                    p.rects.withUnsafeMutableBufferPointer { rect in p.tilesTouched.withUnsafeMutableBufferPointer { tt in
+                        p.clamped.withUnsafeMutableBufferPointer { cl in
+                            var view = csplat_projected(means2d: m.baseAddress, conics: c.baseAddress, depths: d.baseAddress,
+                                                        opacities: o.baseAddress, colors: col.baseAddress, radii: r.baseAddress,
+                                                        tile_rects: rect.baseAddress, tiles_touched: tt.baseAddress,
+                                                        clamped: cl.baseAddress)
+                            return body(&view)
+                        }
+                    } }
+                } }
+            } }
+        } }
     }
 }
 

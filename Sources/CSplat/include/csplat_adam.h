@@ -24,4 +24,13 @@ void csplat_adam_step_rows(float *params, const float *grads, float *m, float *v
                            csplat_adam_settings settings, float head_learning_rate,
                            int32_t row, int32_t head, int32_t step, size_t begin, size_t end);
 
+// As csplat_adam_step_rows for the rows [row_begin, row_end) (one row per splat) whose splat was
+// visible in the last render (radii[j] > 0), leaving the other rows, their moments included,
+// untouched: the "visible" (sparse) Adam of gsplat. The step count and so the bias correction
+// stay global. With every splat visible it equals csplat_adam_step_rows.
+void csplat_adam_step_visible_rows(float *params, const float *grads, float *m, float *v,
+                                   csplat_adam_settings settings, float head_learning_rate,
+                                   int32_t row, int32_t head, int32_t step, const int32_t *radii,
+                                   int32_t row_begin, int32_t row_end);
+
 #endif

@@ -1,6 +1,10 @@
 // Binning of projected splats into 16×16 tiles and their depth order within each tile.
 //
-// Pipeline: csplat_prefix_sum (offsets) → csplat_emit_keys (per splat range) →
+// The rasterizer's pipeline (bucketing): csplat_prefix_sum (offsets) → csplat_depth_keys →
+// csplat_radix_sort of the splats by depth → csplat_count_tile_entries → start positions per
+// tile (and per chunk of the depth order, for several cores) → csplat_scatter_tile_entries.
+// The plain pipeline it replaces, kept as its reference (both give the same lists): sort every
+// entry by a 64-bit tile | depth key: csplat_prefix_sum → csplat_emit_keys (per splat range) →
 // csplat_radix_sort → csplat_resolve_entries (per entry range) → csplat_tile_ranges.
 // An "entry" is one (tile, splat) pair; entry j of splat i is emitted at offsets[i] + k for its
 // k-th tile in row-major order of its tile rectangle.
@@ -45,5 +49,25 @@ void csplat_resolve_entries(const uint32_t *sorted_values, const uint32_t *entry
 // caller zeroes ranges first (tiles without entries keep [0, 0)).
 void csplat_tile_ranges(const uint64_t *sorted_keys, uint32_t n, uint32_t *ranges,
                         uint32_t begin, uint32_t end);
+
+// For splats [begin, end): keys[i] = bits of the (positive) depth, values[i] = i, for a stable
+// radix sort on 32 key bits (culled splats have depth 0 and touch no tile).
+void csplat_depth_keys(const csplat_projected *projected, uint64_t *keys, uint32_t *values,
+                       int32_t begin, int32_t end);
+
+// For the splats order[begin ... end - 1] (sorted by depth): counts[t] += 1 for every tile t of
+// each splat's tile rectangle (t = ty * tiles_x + tx).
+void csplat_count_tile_entries(const csplat_projected *projected, const uint32_t *order, int32_t tiles_x,
+                               uint32_t *counts, uint32_t begin, uint32_t end);
+
+// For the splats order[begin ... end - 1], in that order, and each one's tiles in row-major order
+// of its tile rectangle: writes the splat to sorted_splats[cursors[t]], records that position as
+// entry_positions[j] for the entry's emission index j (offsets[i] + k for its k-th tile, as
+// csplat_emit_keys numbers entries), then advances cursors[t]. With cursors starting at the
+// positions the counts give, every tile's list comes out ordered by depth, ties by splat index,
+// exactly as the stable key sort orders it (entry_positions is the inverse of its values).
+void csplat_scatter_tile_entries(const csplat_projected *projected, const uint32_t *order, const uint32_t *offsets,
+                                 int32_t tiles_x, uint32_t *cursors, uint32_t *sorted_splats,
+                                 uint32_t *entry_positions, uint32_t begin, uint32_t end);
 
 #endif

@@ -28,7 +28,6 @@ void csplat_prepare_blend(const csplat_projected *projected, csplat_blend_option
 typedef struct {
     const csplat_blend_splat *splats; // per splat (csplat_prepare_blend)
     const uint32_t *sorted_splats; // per entry, the splat, sorted by tile then depth
-    const uint32_t *sorted_entries; // per sorted entry, its emission index (the sort's values)
     const uint32_t *tile_ranges;   // per tile [begin, end) into the sorted entries
     int32_t width, height;
     const float *background;       // 3 floats, or NULL for black
@@ -38,7 +37,8 @@ typedef struct {
 typedef struct {
     float *color;                // width × height × 3: Σ c α T + T_final background
     float *alpha;                // width × height: 1 - T_final
-    float *depth;                // width × height: Σ z α T, not normalised (divide by alpha)
+    float *depth;                // width × height: Σ z α T, not normalised (divide by alpha);
+                                 // NULL: not computed
     float *final_transmittance;  // width × height: T_final, kept for the backward
     uint32_t *last_entries;      // width × height: one past the last contributing sorted entry
                                  // (the tile's first entry when none contributed)
@@ -54,20 +54,25 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
 
 // Backward over tiles [tile_begin, tile_end), back to front from the saved final transmittance
 // and last entry. d_color is width × height × 3; d_alpha and d_depth (width × height) may be NULL.
-// Writes entry_grads[j * CSPLAT_GRAD_STRIDE + k] for the emission index j of every entry of those
-// tiles: the gradient with respect to the splat's 2D mean, conic, opacity, colour and depth
-// through that tile alone. Stored in emission order, each splat's entries are contiguous for
-// csplat_gather_gradients. Tiles never share entries, so tile ranges can run in parallel and the
-// result does not depend on the split.
+// For each tile, writes tile_stops[tile] = one past the last sorted entry any of its pixels used
+// (entries from there on have zero gradient and are not written) and, for every sorted entry p
+// before it, entry_grads[p * CSPLAT_GRAD_STRIDE + k]: the gradient with respect to the splat's
+// 2D mean, conic, opacity, colour and depth through that tile alone. Stored in sorted order, so
+// each tile writes one contiguous run. Tiles never share entries, so tile ranges can run in
+// parallel and the result does not depend on the split.
 void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raster_output *forward,
                                const float *d_color, const float *d_alpha, const float *d_depth,
-                               float *entry_grads, int32_t tile_begin, int32_t tile_end);
+                               float *entry_grads, uint32_t *tile_stops, int32_t tile_begin, int32_t tile_end);
 
-// For splats [begin, end): splat_grads[i] = Σ of entry_grads over the splat's entries
-// offsets[i] ... offsets[i + 1] - 1 (csplat_prefix_sum), in that order.
+// For splats [begin, end): splat_grads[i] = Σ of the gradients of the splat's entries, taken in
+// emission order (its tiles in row-major order of its tile rectangle): entry j = offsets[i] + k
+// sits at sorted position p = entry_positions[j] (csplat_scatter_tile_entries) and counts when
+// p < tile_stops of its tile (csplat_rasterize_backward); the others are zero.
 // If mean2d_grad_norms is not NULL, adds |dL/d mean2d| (pixels) of each splat that touched a
 // tile, and if visible_counts is not NULL adds 1 for it: the statistics of adaptive density control.
-void csplat_gather_gradients(const uint32_t *offsets, const float *entry_grads, float *splat_grads,
+void csplat_gather_gradients(const csplat_projected *projected, int32_t tiles_x, const uint32_t *offsets,
+                             const uint32_t *entry_positions, const uint32_t *tile_stops,
+                             const float *entry_grads, float *splat_grads,
                              float *mean2d_grad_norms, uint32_t *visible_counts,
                              int32_t begin, int32_t end);
 

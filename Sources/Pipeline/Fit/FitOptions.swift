@@ -34,6 +34,8 @@ public struct FitOptions: Equatable {
     public var resume = false
     /// Learn a per-image affine colour transform (phone videos change exposure between frames).
     public var exposureCompensation = false
+    /// Adam only over the splats each step's view sees (gsplat's visible Adam) instead of all.
+    public var visibleAdam = false
     /// Masked pixels (`masks/<image>.png`, black = masked) are left out of the loss or made transparent.
     public var maskMode = MaskMode.exclude
     /// Colour behind the splats while training (RGBA images are composited over it).
@@ -97,6 +99,7 @@ public struct FitOptions: Equatable {
         s.maxSplats = maxSplats
         s.maskMode = maskMode
         s.exposureCompensation = exposureCompensation
+        s.visibleAdam = visibleAdam
         s.seed = seed
         s.threads = threads
         switch background {

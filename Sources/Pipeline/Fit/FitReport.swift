@@ -20,7 +20,7 @@ enum FitReport {
                 "checkpoint_every": options.checkpointEvery,
                 "densify_from": options.densifyFrom, "densify_every": options.densifyEvery,
                 "densify_until": options.densifyUntil as Any, "opacity_reset_every": options.opacityResetEvery, "resumed": options.resume,
-                "exposure_compensation": options.exposureCompensation, "mask_mode": options.maskMode.rawValue,
+                "exposure_compensation": options.exposureCompensation, "visible_adam": options.visibleAdam, "mask_mode": options.maskMode.rawValue,
                 "background": options.background.rawValue, "evaluation_background": options.evaluationBackground.map(Double.init),
                 "ssim_weight": Double(options.ssimWeight), "threads": options.threads,
             ] as [String: Any],

@@ -75,8 +75,9 @@ public struct TrainingState: Equatable {
     }
 
     /// One optimiser step on the splats.
-    public mutating func applyAdam(_ gradients: GaussianCloud, rates: SplatLearningRates, threads: Int) throws {
-        try adam.apply(gradients, to: &cloud, rates: rates, threads: threads)
+    public mutating func applyAdam(_ gradients: GaussianCloud, rates: SplatLearningRates, threads: Int,
+                                   visibleRadii: [Int32]? = nil) throws {
+        try adam.apply(gradients, to: &cloud, rates: rates, threads: threads, visibleRadii: visibleRadii)
     }
 
     /// Keeps the splats at `indices` (in that order), with their moments.

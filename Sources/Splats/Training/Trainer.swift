@@ -54,6 +54,7 @@ public final class Trainer {
         state = TrainingState(cloud: cloud)
         exposures = ExposureSet(count: views.count)
         rasterizer = SplatRasterizer(threadCount: settings.threads)
+        rasterizer.rendersDepth = false
         loss = ImageLoss(ssimWeight: settings.ssimWeight, threadCount: settings.threads)
     }
 
@@ -126,11 +127,13 @@ public final class Trainer {
             exposures.apply(dExposure, view: index, rate: settings.exposureLearningRate)
         }
         try rasterizer.backward(dColor: gradient, dAlpha: nil, dDepth: nil, into: &gradients)
-        try strategy.postBackward(&state, gradients: &gradients, radii: rasterizer.lastRadii, context: &context)
+        let radii = rasterizer.lastRadii
+        try strategy.postBackward(&state, gradients: &gradients, radii: radii, context: &context)
 
         var rates = settings.rates
         rates.means = context.meansLearningRate
-        try state.applyAdam(gradients.parameters, rates: rates, threads: settings.threads)
+        try state.applyAdam(gradients.parameters, rates: rates, threads: settings.threads,
+                            visibleRadii: settings.visibleAdam ? radii : nil)
         try strategy.afterStep(&state, context: &context)
         if state.cloud.count > settings.maxSplats {
             throw SplatsError.badCloud(field: "count", reason: "strategy \(strategy.name) grew past the cap of \(settings.maxSplats)")

@@ -21,6 +21,9 @@ public struct TrainerSettings: Equatable {
     /// Learn a per-image affine colour transform (see `ExposureTransform`).
     public var exposureCompensation = false
     public var exposureLearningRate: Float = 1e-3
+    /// Adam only over the splats the step's view sees (gsplat's "visible" Adam; see
+    /// `SplatAdam.apply`) instead of over every splat (the 3DGS reference).
+    public var visibleAdam = false
     /// Seed of every random choice (view order, backgrounds, densification).
     public var seed: UInt64 = 0
     public var threads = ProcessInfo.processInfo.activeProcessorCount
