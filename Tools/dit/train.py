@@ -51,8 +51,8 @@ class Clips:
         return to_float(self.targets[index]), to_float(self.inputs[index]), self.cameras[index]
 
     def orbit_input_batch(self, index, generator):
-        """Augmentation: one of the orbit's own views as the input image (a tenfold richer set of
-        input/orbit pairs). With view k as input the orbit is rolled so that view j' is the old
+        """Augmentation: one of the orbit's own views as the input image (nine input/orbit pairs per
+        object instead of one). With view k as input the orbit is rolled so that view j' is the old
         view k + j'; its relative azimuths are the old ones minus view k's, relative elevation 0."""
         n, views = len(index), self.targets.shape[1]
         k = torch.randint(views, (n,), generator=generator)
