@@ -1,14 +1,18 @@
 """Generated orbits against the true renders of held-out objects, beside two baselines.
 
-    python Tools/dit/evaluate.py --checkpoint runs/tiny/checkpoint.pt --data data/dit/val --objects 64
+    python Tools/dit/evaluate.py --checkpoint runs/tiny/checkpoint.pt --data data/dit/val --objects 50
+    python Tools/dit/evaluate.py --model Sources/Generate/Resources/orbit-dit --data data/dit/val --objects 50
 Metrics per view, averaged over views and objects (RGB composited over grey for PSNR and SSIM):
 PSNR (dB), SSIM (11×11 Gaussian window, σ 1.5), silhouette IoU (alpha > 0.5), and the sharpness
 ratio (mean gradient magnitude, generated ÷ true) so that a blurry average cannot pass for a good
 view. Baselines: the input view copied to every angle, and the training set's mean view.
-Uses the EMA weights; --steps / --guidance default to the config's.
+Uses the EMA weights (a checkpoint) or exported weights (--model: model.safetensors + config.json);
+--steps / --guidance default to the config's. --offset skips the first objects, so that settings can
+be tuned on objects the reported figures do not use.
 """
 import argparse
 import json
+import os
 
 import torch
 import torch.nn.functional as F
@@ -49,37 +53,57 @@ def sharpness(x):
 
 
 def scores(pred, truth):
-    """pred, truth: [N, V, 4, H, W] in [-1, 1] → dict of means over objects and views."""
+    """pred, truth: [N, V, 4, H, W] in [-1, 1] → means over objects and views, and per view index."""
     n, v = truth.shape[:2]
     p_rgb, p_a = composite(pred.reshape(n * v, *pred.shape[2:]))
     t_rgb, t_a = composite(truth.reshape(n * v, *truth.shape[2:]))
     pm, tm = p_a > 0.5, t_a > 0.5
     iou = (pm & tm).flatten(1).sum(1) / (pm | tm).flatten(1).sum(1).clamp_min(1)
-    return {"psnr": psnr(p_rgb, t_rgb).mean().item(), "ssim": ssim(p_rgb, t_rgb).mean().item(),
-            "iou": iou.float().mean().item(),
-            "sharpness_ratio": (sharpness(p_rgb) / sharpness(t_rgb).clamp_min(1e-6)).mean().item()}
+    each = {"psnr": psnr(p_rgb, t_rgb), "ssim": ssim(p_rgb, t_rgb), "iou": iou.float(),
+            "sharpness_ratio": sharpness(p_rgb) / sharpness(t_rgb).clamp_min(1e-6)}
+    out = {k: x.mean().item() for k, x in each.items()}
+    out["per_view"] = {k: [round(y, 4) for y in x.reshape(n, v).mean(0).tolist()] for k, x in each.items()}
+    return out
+
+
+def load_model(args):
+    """(model, step) from a train.py checkpoint (EMA weights) or an exported folder."""
+    if args.model:
+        from safetensors.torch import load_file
+        config = DiTConfig.load(os.path.join(args.model, "config.json"))
+        model = DiT(config)
+        model.load_state_dict(load_file(os.path.join(args.model, "model.safetensors")))
+        return model, None
+    state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+    model = DiT(DiTConfig(**state["config"]))
+    model.load_state_dict(state["ema"])
+    return model, state["step"]
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", required=True)
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint", help="checkpoint.pt written by train.py")
+    source.add_argument("--model", help="folder with model.safetensors + config.json (export.py)")
     p.add_argument("--data", required=True, help="held-out shards")
     p.add_argument("--train", help="training shards, for the mean-view baseline")
-    p.add_argument("--objects", type=int, default=64)
+    p.add_argument("--objects", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0, help="first held-out object to use")
+    p.add_argument("--out", help="also write the results here (JSON)")
     p.add_argument("--steps", type=int)
     p.add_argument("--guidance", type=float)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-    config = DiTConfig(**state["config"])
-    model = DiT(config)
-    model.load_state_dict(state["ema"])
+    model, step = load_model(args)
     model.eval()
+    config = model.config
     clips = Clips(load_shards(args.data), config)
-    n = min(args.objects, len(clips))
-    truth, image, cams = clips.batch(torch.arange(n))
+    n = min(args.objects, len(clips) - args.offset)
+    if n <= 0:
+        raise SystemExit(f"{args.data}: only {len(clips)} objects, none after --offset {args.offset}")
+    truth, image, cams = clips.batch(torch.arange(args.offset, args.offset + n))
     noise = torch.randn(truth.shape, generator=torch.Generator().manual_seed(args.seed))
     steps = args.steps or config.steps
     guidance = config.guidance if args.guidance is None else args.guidance
@@ -90,10 +114,16 @@ def main():
         mean_view = Clips(load_shards(args.train), config).targets.float().mean((0, 1)) / 127.5 - 1
     else:
         mean_view = truth.mean((0, 1))
-    results = {"checkpoint_step": state["step"], "objects": n, "steps": steps, "guidance": guidance,
+    results = {"checkpoint_step": step, "model": args.model or args.checkpoint, "data": args.data,
+               "objects": n, "offset": args.offset, "steps": steps, "guidance": guidance, "seed": args.seed,
                "generated": scores(generated, truth), "copy_input": scores(copy, truth),
                "mean_view": scores(mean_view.expand_as(truth), truth)}
-    print(json.dumps(results, indent=2))
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        with open(args.out + ".tmp", "w") as f:
+            f.write(text + "\n")
+        os.replace(args.out + ".tmp", args.out)
 
 
 if __name__ == "__main__":

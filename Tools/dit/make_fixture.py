@@ -1,6 +1,9 @@
 """Golden fixture for the Swift `Generate` tests: a small random-weight DiT and its outputs.
 
     python Tools/dit/make_fixture.py        # writes Tests/GenerateTests/Fixtures/dit/
+    python Tools/dit/make_fixture.py --shipped Sources/Generate/Resources/orbit-dit --data data/dit/val
+        # writes Tests/GenerateTests/Fixtures/orbit-dit-sample.safetensors: the committed
+        # checkpoint's 4-step guided sample of one held-out object from fixed noise
 Files: model.safetensors + config.json (the model, as export.py writes it) and fixture.safetensors
 holding the input image ([H, W, C] pixels in [0, 1], as Media's Image stores them), the fixed
 noise, the cameras (relative azimuth / elevation in degrees and their features), and outputs:
@@ -10,6 +13,7 @@ full attention, x0-prediction).
 Every weight is drawn at random (fixed seed), including the adaLN-Zero ones that training starts
 at zero, so every layer shows in the outputs.
 """
+import argparse
 import math
 import os
 
@@ -33,7 +37,41 @@ def randomize(model, generator):
                 p.copy_(torch.randn(p.shape, generator=generator) * 0.1)
 
 
+def shipped(folder, data):
+    """The committed weights on a held-out object: the Swift test loads the same folder."""
+    from safetensors.torch import load_file
+    from train import Clips, load_shards
+    config = DiTConfig.load(os.path.join(folder, "config.json"))
+    model = DiT(config)
+    model.load_state_dict(load_file(os.path.join(folder, "model.safetensors")))
+    model.eval()
+    clips = Clips(load_shards(data), config)
+    truth, image, cams = clips.batch(torch.tensor([0]))
+    pixels = clips.inputs[0].permute(1, 2, 0).float() / 255                # [H, W, C] as Media holds it
+    image = pixels.permute(2, 0, 1)[None] * 2 - 1
+    generator = torch.Generator().manual_seed(99)
+    noise = torch.randn(truth.shape, generator=generator)
+    with torch.no_grad():
+        sample = model.sample(noise, image, cams, steps=4, guidance=config.guidance)
+    data_out = {"image": pixels, "noise": noise[0],
+                "relative_azimuth": torch.from_numpy(clips.azimuth[0].numpy().astype(np.float32)),
+                "relative_elevation": torch.from_numpy(np.asarray(load_shards(data)["relative_elevation"][0], np.float32)),
+                "sample": sample[0]}
+    path = os.path.join(HERE, "..", "..", "Tests", "GenerateTests", "Fixtures", "orbit-dit-sample.safetensors")
+    save_file({k: x.float().contiguous() for k, x in data_out.items()}, path,
+              metadata={"steps": "4", "guidance": str(config.guidance), "object": "0", "data": os.path.basename(os.path.normpath(data))})
+    print(f"wrote {path} ({os.path.getsize(path) / 1e3:.0f} kB); sample mean |x| {sample.abs().mean():.4f}")
+
+
 def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--shipped", help="exported model folder: write the committed checkpoint's sample fixture instead")
+    p.add_argument("--data", help="held-out shards for --shipped")
+    args = p.parse_args()
+    if args.shipped:
+        if not args.data:
+            raise SystemExit("--shipped needs --data")
+        return shipped(args.shipped, args.data)
     torch.manual_seed(0)
     generator = torch.Generator().manual_seed(1234)
     config = DiTConfig.load(os.path.join(HERE, "configs", "fixture.json"))

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from model import DiT, DiTConfig, camera_features
+from model import MIN_T, DiT, DiTConfig, camera_features
 
 
 def load_shards(folder):
@@ -38,6 +38,7 @@ class Clips:
         self.inputs = torch.from_numpy(data["inputs"][..., :c]).permute(0, 3, 1, 2).contiguous()       # uint8
         self.targets = torch.from_numpy(data["targets"][..., :c]).permute(0, 1, 4, 2, 3).contiguous()
         self.cameras = torch.from_numpy(camera_features(data["relative_azimuth"], data["relative_elevation"]))
+        self.azimuth = torch.from_numpy(data["relative_azimuth"].astype(np.float64))
         if self.targets.shape[1] != config.views or self.inputs.shape[-1] != config.resolution:
             raise SystemExit(f"shards hold {self.targets.shape[1]} views at {self.inputs.shape[-1]} px; "
                              f"the config wants {config.views} at {config.resolution}")
@@ -48,6 +49,22 @@ class Clips:
     def batch(self, index):
         to_float = lambda x: x.float() / 127.5 - 1
         return to_float(self.targets[index]), to_float(self.inputs[index]), self.cameras[index]
+
+    def orbit_input_batch(self, index, generator):
+        """Augmentation: one of the orbit's own views as the input image (nine input/orbit pairs per
+        object instead of one). With view k as input the orbit is rolled so that view j' is the old
+        view k + j'; its relative azimuths are the old ones minus view k's, relative elevation 0."""
+        n, views = len(index), self.targets.shape[1]
+        k = torch.randint(views, (n,), generator=generator)
+        order = (k[:, None] + torch.arange(views)[None]) % views                     # [n, V]
+        targets = self.targets[index]
+        rolled = torch.stack([targets[i, order[i]] for i in range(n)])
+        image = targets[torch.arange(n), k]
+        az = self.azimuth[index]
+        rel = torch.stack([az[i, order[i]] - az[i, k[i]] for i in range(n)])
+        cams = torch.from_numpy(camera_features(rel.numpy(), np.zeros(rel.shape)))
+        to_float = lambda x: x.float() / 127.5 - 1
+        return to_float(rolled), to_float(image), cams
 
 
 def check_rig(folder, config):
@@ -67,9 +84,23 @@ def sample_times(n, generator):
     return torch.sigmoid(torch.randn(n, generator=generator))
 
 
-def flow_loss(model, x0, image, cams, t, noise, drop):
+def flow_loss(model, x0, image, cams, t, noise, drop, max_weight=None, alpha_weight=1.0):
+    """Mean squared velocity error. For x0 prediction that is |x0 - x0_hat|² / t² (t ≥ MIN_T);
+    max_weight caps 1/t² so that the nearly clean end (easy denoising) does not dominate the
+    gradient. alpha_weight scales the alpha channel's error (the silhouette)."""
     x_t = (1 - t)[:, None, None, None, None] * x0 + t[:, None, None, None, None] * noise
-    return F.mse_loss(model.velocity(x_t, t, image, cams, drop), noise - x0)
+    if max_weight is None and alpha_weight == 1.0:
+        return F.mse_loss(model.velocity(x_t, t, image, cams, drop), noise - x0)
+    if model.config.prediction == "x0":
+        weight = (1 / t.clamp_min(MIN_T) ** 2).clamp_max(max_weight or float("inf"))
+        err = (model(x_t, t, image, cams, drop) - x0) ** 2 * weight[:, None, None, None, None]
+    else:
+        err = (model.velocity(x_t, t, image, cams, drop) - (noise - x0)) ** 2
+    if alpha_weight != 1.0 and x0.shape[2] == 4:
+        channel = torch.ones(4)
+        channel[3] = alpha_weight
+        err = err * (channel / channel.mean())[None, None, :, None, None]
+    return err.mean()
 
 
 def save_grid(path, image, truth, generated):
@@ -106,6 +137,10 @@ def main():
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--sample-every", type=int, default=500)
     p.add_argument("--checkpoint-every", type=float, default=5, help="minutes")
+    p.add_argument("--max-weight", type=float, help="x0 prediction: cap on the loss weight 1/t² (default none)")
+    p.add_argument("--alpha-weight", type=float, default=1.0, help="weight of the alpha channel's error")
+    p.add_argument("--orbit-input", type=float, default=0.0,
+                   help="probability that a clip takes one of its orbit views as the input image")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
@@ -176,12 +211,17 @@ def main():
         t0 = time.time()
         index = torch.randint(len(train), (args.batch,), generator=generator)
         x0, image, cams = train.batch(index)
+        if args.orbit_input > 0:
+            swap = torch.rand(args.batch, generator=generator) < args.orbit_input
+            if swap.any():
+                sx0, simg, scams = train.orbit_input_batch(index[swap], generator)
+                x0[swap], image[swap], cams[swap] = sx0, simg, scams
         t = sample_times(args.batch, generator)
         noise = torch.randn(x0.shape, generator=generator)
         drop = torch.rand(args.batch, generator=generator) < args.drop_input
         for group in opt.param_groups:
             group["lr"] = args.lr * min(1.0, (step + 1) / args.warmup)
-        loss = flow_loss(model, x0, image, cams, t, noise, drop)
+        loss = flow_loss(model, x0, image, cams, t, noise, drop, args.max_weight, args.alpha_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
