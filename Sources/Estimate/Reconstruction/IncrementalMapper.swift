@@ -53,9 +53,21 @@ final class IncrementalMapper {
 
     // MARK: - Driver
 
-    func run(progress: Reporting.Progress?) throws -> SparseModel {
-        try initialize()
-        progress?.advance(2)
+    /// Builds the model; from `start`'s cameras (re-triangulated with this mapper's tracks and
+    /// adjusted) instead of an initial pair when given.
+    func run(progress: Reporting.Progress?, from start: SparseModel? = nil) throws -> SparseModel {
+        if let start {
+            intrinsics = start.intrinsics
+            poses = start.poses
+            initialPair = start.initialPair
+            registeredCount = start.registeredCount
+            retriangulate()
+            try globalAdjust(distortion: false)
+            retriangulate()
+        } else {
+            try initialize()
+        }
+        progress?.advance(registeredCount)
         var lastGlobal = registeredCount
         var passes = 0
         while true {

@@ -11,6 +11,12 @@ public struct ReconstructionOptions: Equatable, Sendable {
         o.ransac.maxIterations = 2000
         return o
     }()
+    /// Loop-closure candidates: the global descriptor that proposes them, and how far (degrees)
+    /// a verified loop pair's rotation may differ from the model built without loops. A
+    /// repeated structure (four identical walls, a symmetric object) verifies as a loop with a
+    /// rotation off by 90° or 180°; it is dropped.
+    public var globalDescriptor = GlobalDescriptorOptions()
+    public var loopRotationTolerance: Double = 30
     /// Fewest verified matches for a pair to count.
     public var minPairInliers: Int = 30
     /// Focal length prior when nothing better is known: this field of view across the longer
@@ -67,7 +73,15 @@ public struct ReconstructionOptions: Equatable, Sendable {
         guard globalBundleGrowth > 1 else { throw fail("globalBundleGrowth", "must be > 1, got \(globalBundleGrowth)") }
         guard maxRegistrationAttempts >= 1 else { throw fail("maxRegistrationAttempts", "must be ≥ 1, got \(maxRegistrationAttempts)") }
         guard threads >= 1 else { throw fail("threads", "must be ≥ 1, got \(threads)") }
-        if case let .sequential(overlap) = matchPlan, overlap < 1 { throw fail("matchPlan", "overlap must be ≥ 1, got \(overlap)") }
+        switch matchPlan {
+        case let .sequential(overlap), let .automatic(_, overlap):
+            guard overlap >= 1 else { throw fail("matchPlan", "overlap must be ≥ 1, got \(overlap)") }
+        case let .sequentialWithLoops(overlap, loops):
+            guard overlap >= 1 else { throw fail("matchPlan", "overlap must be ≥ 1, got \(overlap)") }
+            guard loops >= 0 else { throw fail("matchPlan", "loop candidates must be ≥ 0, got \(loops)") }
+        case .exhaustive: break
+        }
+        guard loopRotationTolerance > 0 else { throw fail("loopRotationTolerance", "must be positive degrees, got \(loopRotationTolerance)") }
     }
 
     /// The starting focal length for images of this size.

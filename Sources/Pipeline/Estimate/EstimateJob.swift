@@ -10,9 +10,10 @@ public struct EstimateOptions: Equatable, Sendable {
     public var reconstruction = ReconstructionOptions()
     /// Fewest keypoints an image must have to count as showing anything.
     public var minKeypoints: Int = 64
-    /// Video input: most keyframes kept (the sharpest frame of each of about this many equal
-    /// windows), and the longer side they are scaled to, in pixels.
+    /// Video input: most keyframes kept, how they are picked (`keyframes.budget` is replaced by
+    /// `keyframeBudget`), and the longer side they are scaled to, in pixels.
     public var keyframeBudget: Int = 150
+    public var keyframes = KeyframeSelectionOptions()
     public var videoLongSide: Int = 1280
 
     public init() {}
@@ -48,8 +49,12 @@ public enum EstimateJob {
     public static func run(input: URL, output: URL, options: EstimateOptions = .init(),
                            progress sink: ProgressSink? = nil) throws -> EstimateResult {
         try options.validate()
+        var options = options
         var cached: [String] = []
         let files: [URL]
+        if !isFolder(input) && options.reconstruction.matchPlan == .default {
+            options.reconstruction.matchPlan = .video  // keyframes are ordered: neighbours plus loop closures
+        }
         if isFolder(input) {
             files = try listImages(input)
         } else {
@@ -125,16 +130,14 @@ public enum EstimateJob {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &folder) && folder.boolValue
     }
 
-    /// Keyframes of a video: the sharpest frame of each of about `keyframeBudget` equal windows
-    /// (drops motion blur), scaled to `videoLongSide`. Spreading them by parallax rather than
-    /// by time is still to come.
+    /// Keyframes of a video, sharp and spread by image motion, up to `keyframeBudget`, scaled to
+    /// `videoLongSide` (see `KeyframeExtraction`).
     static func extractKeyframes(video: URL, into folder: URL, options: EstimateOptions, progress: ProgressSink?) throws {
         let info = try VideoReader(url: video).info
-        let every = max(2, Int((Double(info.frameCount) / Double(options.keyframeBudget)).rounded(.up)))
         let longSide = max(info.width, info.height) > options.videoLongSide ? options.videoLongSide : nil
-        _ = try FramesJob.run(video: video, output: folder,
-                              options: FramesOptions(every: every, maxFrames: options.keyframeBudget, longSide: longSide, sharpest: true),
-                              progress: progress)
+        var selection = options.keyframes
+        selection.budget = options.keyframeBudget
+        _ = try KeyframeExtraction.run(video: video, into: folder, longSide: longSide, options: selection, progress: progress)
     }
 
     /// Image files of a folder, sorted by name.
@@ -156,9 +159,9 @@ public enum EstimateJob {
 
     /// What the verified pairs depend on.
     static func pairKey(names: [String], features: [Features], options: ReconstructionOptions) -> String {
-        var parts = ["v1"]
+        var parts = ["v2"]
         for (name, f) in zip(names, features) { parts.append("\(name):\(f.width)x\(f.height):\(f.count)") }
-        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
+        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.loopRotationTolerance) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
         return parts.joined(separator: "|")
     }
 }

@@ -23,7 +23,7 @@ enum EstimateOutputs {
     static func writeReport(_ result: EstimateResult, input: URL, to url: URL) throws {
         let model = result.model
         let k = model.intrinsics
-        let report: [String: Any] = [
+        var report: [String: Any] = [
             "input": input.path,
             "images": result.images.count,
             "registered": model.registeredCount,
@@ -37,6 +37,12 @@ enum EstimateOutputs {
             "timings_s": result.timings,
             "cached_stages": result.cached,
         ]
+        // Video input: the keyframe choice, with every dropped frame's reason.
+        let manifest = url.deletingLastPathComponent().appendingPathComponent("frames/frames.json")
+        if let data = try? Data(contentsOf: manifest), let frames = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            report["keyframes"] = ["decoded": frames["decoded"] ?? 0, "kept": (frames["frames"] as? [Any])?.count ?? 0,
+                                   "dropped_counts": frames["dropped_counts"] ?? [:], "dropped": frames["dropped"] ?? []]
+        }
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try atomically(url) { try data.write(to: $0) }
     }
