@@ -31,6 +31,7 @@ func featureBenchmark(_ arguments: [String]) throws {
     if let t = value(arguments, "--threads"), let n = Int(t) { options.threads = n }
     if let m = value(arguments, "--max"), let n = Int(m) { options.maxKeypoints = n }
     if arguments.contains("--no-upsample") { options.upsampleFirstOctave = false }
+    if let p = value(arguments, "--peak"), let v = Double(p) { options.peakThreshold = v }
     let runs = Int(value(arguments, "--runs") ?? "3") ?? 3
     let extractor = try FeatureExtractor(options: options)
     let image = try ImageFile.read(URL(fileURLWithPath: first))

@@ -60,7 +60,21 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Features of a single-channel image, intensities in [0, 1], row-major width × height.
+    /// Retries with a lower contrast threshold while too few keypoints are found (see
+    /// `FeatureOptions.adaptiveTarget`).
     public func extract(gray: [Float], width: Int, height: Int) throws -> Features {
+        var features = try extractOnce(gray: gray, width: width, height: height)
+        var lowered = options, halvings = 0
+        while features.count < min(options.adaptiveTarget, options.maxKeypoints) && halvings < options.adaptiveHalvings {
+            lowered.peakThreshold /= 2; halvings += 1
+            let more = try FeatureExtractor(options: lowered).extractOnce(gray: gray, width: width, height: height)
+            if more.count <= features.count { break }  // nothing more to find
+            features = more
+        }
+        return features
+    }
+
+    private func extractOnce(gray: [Float], width: Int, height: Int) throws -> Features {
         let minimum = options.minOctaveSize
         guard width >= minimum, height >= minimum else {
             throw EstimateError.imageTooSmall(width: width, height: height, minimum: minimum)

@@ -198,12 +198,12 @@ final class IncrementalMapper {
         triedAtVisible[image] = pixels.count
         var ransac = options.registration
         ransac.seed = options.seed &+ UInt64(image) &* 7919 &+ UInt64(attempts[image])
-        ransac.minInliers = options.minRegistrationInliers
+        ransac.minInliers = max(options.minRegistrationInliers, Int((options.minRegistrationInlierRatio * Double(pixels.count)).rounded(.up)))
         let estimate: AbsolutePoseEstimate
         do {
             estimate = try AbsolutePose.estimate(pixels: pixels, points: points, intrinsics: intrinsics.intrinsics, options: ransac)
         } catch EstimateError.noModel, EstimateError.tooFewCorrespondences {
-            failures[image] = "pose not found: fewer than \(options.minRegistrationInliers) of \(pixels.count) matches to reconstructed points agree"
+            failures[image] = "pose not found: fewer than \(ransac.minInliers) of \(pixels.count) matches to reconstructed points agree"
             return false
         }
         poses[image] = estimate.pose

@@ -18,7 +18,7 @@ public struct ReconstructionOptions: Equatable, Sendable {
     public var globalDescriptor = GlobalDescriptorOptions()
     public var loopRotationTolerance: Double = 30
     /// Fewest verified matches for a pair to count.
-    public var minPairInliers: Int = 30
+    public var minPairInliers: Int = 15
     /// Focal length prior when nothing better is known: this field of view across the longer
     /// image side, in degrees.
     public var fieldOfViewPrior: Double = 60
@@ -30,7 +30,12 @@ public struct ReconstructionOptions: Equatable, Sendable {
     public var minInitialPoints: Int = 50
     /// Registration: P3P LO-RANSAC settings (`maxError` in pixels) and the fewest inliers.
     public var registration: RansacOptions = RansacOptions(maxError: 4, maxIterations: 5000)
-    public var minRegistrationInliers: Int = 25
+    /// 15 (COLMAP asks 30) lets small, low-texture frames register (a 136 × 240 phone video:
+    /// 54 of 149 keyframes at 25, all at 15); a wrong pose among few matches is caught by the
+    /// inlier ratio instead.
+    public var minRegistrationInliers: Int = 15
+    /// Fewest inliers among the image's matches to reconstructed points (COLMAP: 0.25).
+    public var minRegistrationInlierRatio: Double = 0.25
     /// Triangulation checks for new points and the filter after bundle adjustment.
     public var triangulation = TriangulationOptions(minAngleDegrees: 1.5, maxReprojectionError: 4)
     /// Observations with a larger reprojection error are removed after bundle adjustment.
@@ -66,6 +71,9 @@ public struct ReconstructionOptions: Equatable, Sendable {
         if let f = focalPrior, !(f.isFinite && f > 0) { throw fail("focalPrior", "must be a positive number of pixels, got \(f)") }
         guard minInitialAngle >= 0, minInitialAngle < 60 else { throw fail("minInitialAngle", "must be in [0, 60) degrees, got \(minInitialAngle)") }
         guard minInitialPoints >= 8 else { throw fail("minInitialPoints", "must be ≥ 8, got \(minInitialPoints)") }
+        guard minRegistrationInlierRatio >= 0, minRegistrationInlierRatio < 1 else {
+            throw fail("minRegistrationInlierRatio", "must be in [0, 1), got \(minRegistrationInlierRatio)")
+        }
         guard minRegistrationInliers >= 6 else { throw fail("minRegistrationInliers", "must be ≥ 6, got \(minRegistrationInliers)") }
         guard maxReprojectionError > 0 else { throw fail("maxReprojectionError", "must be positive pixels, got \(maxReprojectionError)") }
         guard localBundleIterations >= 1 else { throw fail("localBundleIterations", "must be ≥ 1, got \(localBundleIterations)") }

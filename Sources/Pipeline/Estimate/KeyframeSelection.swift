@@ -66,19 +66,27 @@ public enum KeyframeSelection {
         return Result(keyframes: picks, dropped: dropped, spacing: spacing)
     }
 
-    /// The sharpest frame of each stretch, non-blurry frames first.
+    /// The sharpest frame of each stretch, non-blurry frames first, and at least half a
+    /// stretch of motion after the previous pick (two picks straddling a stretch boundary
+    /// would be near duplicates).
     static func pick(_ travelled: [Double], _ sharpness: [Double], _ blurry: [Bool], spacing: Double) -> [Int] {
-        var best: [Int: Int] = [:]
-        for i in travelled.indices {
-            let stretch = Int(travelled[i] / spacing)
-            if let current = best[stretch] {
+        var picks: [Int] = []
+        var start = 0
+        while start < travelled.count {
+            let stretch = Int(travelled[start] / spacing)
+            var end = start
+            while end < travelled.count && Int(travelled[end] / spacing) == stretch { end += 1 }
+            let floor = picks.last.map { travelled[$0] + spacing / 2 } ?? -Double.infinity
+            var best: Int?
+            for i in start..<end where travelled[i] >= floor {
+                guard let current = best else { best = i; continue }
                 let better = blurry[current] != blurry[i] ? !blurry[i] : sharpness[i] > sharpness[current]
-                if better { best[stretch] = i }
-            } else {
-                best[stretch] = i
+                if better { best = i }
             }
+            if let best { picks.append(best) }
+            start = end
         }
-        return best.values.sorted()
+        return picks
     }
 
     /// Frames much less sharp than the median of their neighbourhood.
