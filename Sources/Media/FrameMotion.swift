@@ -11,8 +11,10 @@ public struct FrameMotion {
 
     public init(longSide: Int = 240) { self.longSide = max(32, longSide) }
 
-    /// Median displacement from the previous frame as a fraction of the frame's long side; nil
-    /// for the first frame, 0 when nothing trackable is in view (a blank wall shows no motion).
+    /// Median displacement from the previous frame as a fraction of the frame's long side; 0
+    /// when nothing trackable is in view (a blank wall shows no motion); nil for the first
+    /// frame and when most corners were lost (a blurred frame, a cut): the caller fills those
+    /// in from the frames around.
     public mutating func next(_ image: Image) -> Double? {
         let pyramid = GrayPlane.thumbnail(image, longSide: longSide).pyramid(levels: 3)
         defer { previous = pyramid }
@@ -23,10 +25,7 @@ public struct FrameMotion {
         for c in corners {
             if let d = FrameMotion.track(c, from: previous, to: pyramid) { moves.append((d.x * d.x + d.y * d.y).squareRoot()) }
         }
-        guard moves.count >= max(8, corners.count / 4) else {
-            // Most corners lost: a cut or a very fast move; count it as a large motion.
-            return 0.25
-        }
+        guard moves.count >= max(8, corners.count / 4) else { return nil }
         moves.sort()
         return moves[moves.count / 2] / Double(max(pyramid[0].width, pyramid[0].height))
     }

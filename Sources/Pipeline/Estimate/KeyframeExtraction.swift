@@ -13,19 +13,19 @@ enum KeyframeExtraction {
         var reader = try VideoReader(url: video, options: readOptions)
         let info = reader.info
         let progress = Progress(stage: "keyframes", total: 2 * max(1, info.frameCount), unit: "frames", sink: sink)
-        var sharpness: [Double] = [], motion: [Double] = [], indices: [Int] = []
+        var sharpness: [Double] = [], motion: [Double?] = [], indices: [Int] = []
         var tracker = FrameMotion()
         while let frame = try reader.next() {
             try Cancellation.check()
             sharpness.append(Sharpness.laplacianVariance(frame.image))
-            motion.append(tracker.next(frame.image) ?? 0)
+            motion.append(sharpness.count == 1 ? 0 : tracker.next(frame.image))
             indices.append(frame.index)
             progress.advance()
         }
         guard !sharpness.isEmpty else {
             throw PipelineError.noFramesSelected(video.path, reason: "the video holds no frames that could be decoded")
         }
-        let selection = KeyframeSelection.choose(sharpness: sharpness, motion: motion, options: options)
+        let selection = KeyframeSelection.choose(sharpness: sharpness, motion: fillLost(motion), options: options)
 
         // Second pass: write the chosen frames (decoding is cheaper than keeping every frame).
         let staging = try StagingFolder(destination: folder)
@@ -66,6 +66,16 @@ enum KeyframeExtraction {
         try AtomicFile.write(data, to: staging.file("frames.json"))
         try staging.commit()
         return selection
+    }
+
+    /// Motions the tracker could not measure (blur, a cut) take the median of the measured
+    /// ones within 15 frames, so a blurred frame neither jumps ahead nor stands still.
+    static func fillLost(_ motion: [Double?]) -> [Double] {
+        motion.indices.map { i in
+            if let m = motion[i] { return m }
+            let near = motion[max(0, i - 15)...min(motion.count - 1, i + 15)].compactMap { $0 }.sorted()
+            return near.isEmpty ? 0 : near[near.count / 2]
+        }
     }
 
     /// Dropped frames as runs of consecutive video frame indices with one reason.
