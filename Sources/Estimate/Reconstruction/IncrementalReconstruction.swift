@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 import Geometry
 import Reporting
@@ -22,6 +23,10 @@ public enum IncrementalReconstruction {
         let f = options.initialFocal(width: features[0].width, height: features[0].height)
         let intrinsics = Intrinsics(fx: f, fy: f, cx: Double(features[0].width) / 2, cy: Double(features[0].height) / 2)
         let workers = max(1, min(options.threads, pairs.count))
+        // Pairs run in parallel already: BLAS threads on top would only contend for the cores.
+        let blasThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(blasThreads) }
         var results = [Result<VerifiedPair, Error>?](repeating: nil, count: pairs.count)
         results.withUnsafeMutableBufferPointer { slots in
             let out = slots.baseAddress!
