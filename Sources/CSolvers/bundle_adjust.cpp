@@ -62,13 +62,21 @@ Layout make_layout(const v2w_ba_problem &p) {
 // Penalty for an observation whose point is not in front of its camera.
 constexpr double kBehindPenalty = 1e6;
 
+/// Each camera's rotation matrix.
+std::vector<Eigen::Matrix3d> rotations(const double *poses, int count) {
+    std::vector<Eigen::Matrix3d> r(count);
+    for (int c = 0; c < count; ++c) r[c] = v2w::rotation(poses + 6 * c);
+    return r;
+}
+
 double total_cost(const v2w_ba_problem &p, const Loss &loss, const double *poses, const double *points,
                   const double *intrinsics) {
+    const std::vector<Eigen::Matrix3d> r = rotations(poses, p.camera_count);
     double cost = 0;
     for (int o = 0; o < p.observation_count; ++o) {
         double pixel[2];
         const int c = p.observation_camera[o], j = p.observation_point[o];
-        if (!v2w::project(poses + 6 * c, points + 3 * j, intrinsics, pixel, nullptr, nullptr, nullptr)) {
+        if (!v2w::project(r[c], poses + 6 * c, points + 3 * j, intrinsics, pixel, nullptr, nullptr, nullptr)) {
             cost += loss.rho(kBehindPenalty);
             continue;
         }
@@ -138,12 +146,13 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
         if (relinearize) {
             u.setZero(); gc.setZero();
             for (int j = 0; j < np; ++j) { v[j].setZero(); gp[j].setZero(); }
+            const std::vector<Eigen::Matrix3d> r_now = rotations(poses.data(), nc);
             for (int o = 0; o < no; ++o) {
                 ObservationBlock &b = blocks[o];
                 b.valid = false;
                 const int c = p.observation_camera[o], j = p.observation_point[o];
                 double pixel[2], jp[12], jx[6], jk[10];
-                if (!v2w::project(poses.data() + 6 * c, points.data() + 3 * j, intrinsics, pixel, jp, jx, jk)) continue;
+                if (!v2w::project(r_now[c], poses.data() + 6 * c, points.data() + 3 * j, intrinsics, pixel, jp, jx, jk)) continue;
                 const double r[2] = {pixel[0] - p.observations[2 * o], pixel[1] - p.observations[2 * o + 1]};
                 const double wgt = loss.weight(r[0] * r[0] + r[1] * r[1]);
                 // Camera-side Jacobian columns of this observation.

