@@ -26,6 +26,9 @@ public final class VideoReader {
     private let scaledWidth: Int
     private let scaledHeight: Int
     private var scaledBuffer: [UInt8] = []
+    /// swscale's vector code may write a few bytes past the last row (seen with 1080 × 1920
+    /// JPEGs: heap corruption), so it writes into this padded buffer, copied out after.
+    private var paddedBuffer: [UInt8] = []
     private var decodedCount = 0
     private var emittedCount = 0
     private var firstSelectedIndex: Int?
@@ -237,7 +240,8 @@ public final class VideoReader {
 
     private func scale(into buffer: inout [UInt8], stride: Int) throws {
         guard let frame else { return }
-        let height = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+        if paddedBuffer.count < buffer.count + 256 { paddedBuffer = [UInt8](repeating: 0, count: buffer.count + 256) }
+        let height = paddedBuffer.withUnsafeMutableBufferPointer { out -> Int32 in
             var planes: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(stride), 0, 0, 0]
             return withUnsafePointer(to: &frame.pointee.data) { dataTuple in
@@ -251,6 +255,10 @@ public final class VideoReader {
             }
         }
         if height <= 0 { throw MediaError.decodeFailed(path, reason: "pixel conversion failed") }
+        let count = buffer.count
+        paddedBuffer.withUnsafeBufferPointer { src in
+            buffer.withUnsafeMutableBufferPointer { dst in dst.baseAddress!.update(from: src.baseAddress!, count: count) }
+        }
     }
 
     /// Uses the frame's own matrix (BT.601 / BT.709 ...) and range instead of swscale's default.
