@@ -22,6 +22,13 @@ public struct EstimateOptions: Equatable, Sendable {
         try features.validate()
         try reconstruction.validate()
         guard minKeypoints >= 8 else { throw PipelineError.invalidOption("minKeypoints", reason: "must be at least 8, got \(minKeypoints)") }
+        guard keyframes.minSpacing > 0, keyframes.minSpacing.isFinite else {
+            throw PipelineError.invalidOption("keyframes.minSpacing", reason: "must be a positive fraction of the frame, got \(keyframes.minSpacing)")
+        }
+        guard keyframes.blurRatio >= 0, keyframes.blurRatio <= 1 else {
+            throw PipelineError.invalidOption("keyframes.blurRatio", reason: "must be in [0, 1], got \(keyframes.blurRatio)")
+        }
+        guard keyframes.blurWindow >= 1 else { throw PipelineError.invalidOption("keyframes.blurWindow", reason: "must be at least 1, got \(keyframes.blurWindow)") }
         guard keyframeBudget >= 2 else { throw PipelineError.invalidOption("keyframeBudget", reason: "must be at least 2, got \(keyframeBudget)") }
         guard videoLongSide >= 64 else { throw PipelineError.invalidOption("videoLongSide", reason: "must be at least 64 pixels, got \(videoLongSide)") }
     }
@@ -161,7 +168,7 @@ public enum EstimateJob {
     static func pairKey(names: [String], features: [Features], options: ReconstructionOptions) -> String {
         var parts = ["v2"]
         for (name, f) in zip(names, features) { parts.append("\(name):\(f.width)x\(f.height):\(f.count)") }
-        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.loopRotationTolerance) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
+        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
         return parts.joined(separator: "|")
     }
 }
