@@ -33,11 +33,12 @@ constexpr int kMaxCameraColumns = 11;  // 6 pose + 5 intrinsics
 
 // One observation's share of the normal equations.
 struct ObservationBlock {
-    int m = 0;                      // camera-side columns it touches
+    int m = 0;                      // camera-side columns it touches: pose ones first
+    int mp = 0;                     // how many of them are pose columns
+    int first = -1;                 // the first pose column when all 6 are free (consecutive)
     int cols[kMaxCameraColumns];    // their global indices
     double w[kMaxCameraColumns * 3];  // ρ' Jcᵀ Jp, m × 3 row-major
     bool valid = false;
-    bool moves_pose = false;        // touches a pose column (else only shared intrinsics)
 };
 
 struct Layout {
@@ -61,13 +62,21 @@ Layout make_layout(const v2w_ba_problem &p) {
 // Penalty for an observation whose point is not in front of its camera.
 constexpr double kBehindPenalty = 1e6;
 
+/// Each camera's rotation matrix.
+std::vector<Eigen::Matrix3d> rotations(const double *poses, int count) {
+    std::vector<Eigen::Matrix3d> r(count);
+    for (int c = 0; c < count; ++c) r[c] = v2w::rotation(poses + 6 * c);
+    return r;
+}
+
 double total_cost(const v2w_ba_problem &p, const Loss &loss, const double *poses, const double *points,
                   const double *intrinsics) {
+    const std::vector<Eigen::Matrix3d> r = rotations(poses, p.camera_count);
     double cost = 0;
     for (int o = 0; o < p.observation_count; ++o) {
         double pixel[2];
         const int c = p.observation_camera[o], j = p.observation_point[o];
-        if (!v2w::project(poses + 6 * c, points + 3 * j, intrinsics, pixel, nullptr, nullptr, nullptr)) {
+        if (!v2w::project(r[c], poses + 6 * c, points + 3 * j, intrinsics, pixel, nullptr, nullptr, nullptr)) {
             cost += loss.rho(kBehindPenalty);
             continue;
         }
@@ -102,6 +111,10 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
     const Loss loss{p.loss, p.loss_scale * p.loss_scale};
     const Layout layout = make_layout(p);
     const int n = layout.size;
+    // The free intrinsics columns, in the order observation blocks list them.
+    int intrinsic_cols[5], ni = 0;
+    for (int k = 0; k < 5; ++k)
+        if (layout.intrinsic_column[k] >= 0) intrinsic_cols[ni++] = layout.intrinsic_column[k];
 
     // Observations grouped by point (CSR).
     std::vector<int> start(size_t(np) + 1, 0), by_point(no);
@@ -113,7 +126,7 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
     }
     auto point_free = [&](int j) { return !(p.point_fixed && p.point_fixed[j]); };
 
-    Eigen::MatrixXd u(n, n);
+    Eigen::MatrixXd u(n, n), x(n, n);
     Eigen::VectorXd gc(n);
     std::vector<Eigen::Matrix3d> v(np);
     std::vector<Eigen::Vector3d> gp(np);
@@ -133,12 +146,13 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
         if (relinearize) {
             u.setZero(); gc.setZero();
             for (int j = 0; j < np; ++j) { v[j].setZero(); gp[j].setZero(); }
+            const std::vector<Eigen::Matrix3d> r_now = rotations(poses.data(), nc);
             for (int o = 0; o < no; ++o) {
                 ObservationBlock &b = blocks[o];
                 b.valid = false;
                 const int c = p.observation_camera[o], j = p.observation_point[o];
                 double pixel[2], jp[12], jx[6], jk[10];
-                if (!v2w::project(poses.data() + 6 * c, points.data() + 3 * j, intrinsics, pixel, jp, jx, jk)) continue;
+                if (!v2w::project(r_now[c], poses.data() + 6 * c, points.data() + 3 * j, intrinsics, pixel, jp, jx, jk)) continue;
                 const double r[2] = {pixel[0] - p.observations[2 * o], pixel[1] - p.observations[2 * o + 1]};
                 const double wgt = loss.weight(r[0] * r[0] + r[1] * r[1]);
                 // Camera-side Jacobian columns of this observation.
@@ -149,7 +163,8 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
                     if (col < 0) continue;
                     b.cols[b.m] = col; jc[0][b.m] = jp[k]; jc[1][b.m] = jp[6 + k]; b.m++;
                 }
-                b.moves_pose = b.m > 0;
+                b.mp = b.m;
+                b.first = b.m == 6 ? b.cols[0] : -1;
                 for (int k = 0; k < 5; ++k) {
                     const int col = layout.intrinsic_column[k];
                     if (col < 0) continue;
@@ -178,7 +193,7 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
         for (int i = 0; i < n; ++i) s(i, i) += lambda * std::max(u(i, i), 1e-6) + 1e-12;
         std::vector<Eigen::Matrix3d> v_inverse(np);
         std::vector<const ObservationBlock *> point_blocks;
-        ObservationBlock fixed_block;
+        x.setZero();
         bool ok = true;
         for (int j = 0; j < np && ok; ++j) {
             if (!point_free(j)) continue;
@@ -186,44 +201,60 @@ extern "C" int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summa
             for (int i = 0; i < 3; ++i) vd(i, i) += lambda * std::max(v[j](i, i), 1e-6) + 1e-12;
             v_inverse[j] = vd.inverse();
             if (!v_inverse[j].allFinite()) { ok = false; break; }
-            // The point's blocks: those of observations in moving cameras, plus one sum of the
-            // observations in fixed cameras (they share the intrinsics columns only), so long
-            // tracks in fixed cameras cost one block instead of one each.
-            std::vector<const ObservationBlock *> &list = point_blocks;
-            list.clear();
-            ObservationBlock &fixed_sum = fixed_block;
-            fixed_sum.m = 0; fixed_sum.valid = false;
+            // S −= Wⱼ Vⱼ⁻¹ Wⱼᵀ over the point's observations. The shared intrinsics columns are
+            // the same for every observation, so their rows of Wⱼ are summed once (all
+            // observations, moving cameras or fixed), and only the pose rows pair up per
+            // observation: 6 × 6 blocks per pair instead of 11 × 11.
+            Eigen::Matrix<double, 5, 3> wi = Eigen::Matrix<double, 5, 3>::Zero();
+            point_blocks.clear();
             for (int i = start[j]; i < start[j + 1]; ++i) {
                 const ObservationBlock &a = blocks[by_point[i]];
                 if (!a.valid || a.m == 0) continue;
-                if (a.moves_pose) { list.push_back(&a); continue; }
-                if (!fixed_sum.valid) {
-                    fixed_sum = a;
-                } else {
-                    for (int e = 0; e < 3 * a.m; ++e) fixed_sum.w[e] += a.w[e];
+                for (int x = a.mp; x < a.m; ++x)
+                    for (int e = 0; e < 3; ++e) wi(x - a.mp, e) += a.w[3 * x + e];
+                if (a.mp > 0) point_blocks.push_back(&a);
+            }
+            using Pose3 = Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor, 6, 3>;
+            using Pose6 = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor, 6, 6>;
+            const Eigen::Matrix<double, 5, 3> ti = wi * v_inverse[j];  // rows past ni stay zero
+            const Eigen::Vector3d g = gp[j];
+            // Each unordered block is added once to x (diagonal blocks halved); S −= x + xᵀ
+            // after all points, so the scatter writes half as much and full 6 × 6 blocks go
+            // in as vector operations.
+            if (ni > 0) {
+                const Eigen::Matrix<double, 5, 1> tig = ti * g;
+                const Eigen::Matrix<double, 5, 5> ii = ti * wi.transpose();
+                for (int c = 0; c < ni; ++c) {
+                    rhs[intrinsic_cols[c]] += tig[c];
+                    for (int e = 0; e < ni; ++e) x(intrinsic_cols[c], intrinsic_cols[e]) += 0.5 * ii(c, e);
                 }
             }
-            if (fixed_sum.valid) list.push_back(&fixed_sum);
-            // Fixed-capacity blocks: no heap allocation in this innermost loop.
-            using Block3 = Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor, kMaxCameraColumns, 3>;
-            using BlockN = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor, kMaxCameraColumns, kMaxCameraColumns>;
-            for (size_t ia = 0; ia < list.size(); ++ia) {
-                const ObservationBlock &a = *list[ia];
-                const Block3 t = Eigen::Map<const Block3>(a.w, a.m, 3) * v_inverse[j];
-                const Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kMaxCameraColumns, 1> tg = t * gp[j];
-                for (int x = 0; x < a.m; ++x) rhs[a.cols[x]] += tg[x];
-                // S is symmetric: form the blocks with ib ≥ ia and mirror them.
-                for (size_t ib = ia; ib < list.size(); ++ib) {
-                    const ObservationBlock &b = *list[ib];
-                    const BlockN block = t * Eigen::Map<const Block3>(b.w, b.m, 3).transpose();
-                    for (int x = 0; x < a.m; ++x)
-                        for (int y = 0; y < b.m; ++y) {
-                            s(a.cols[x], b.cols[y]) -= block(x, y);
-                            if (ib != ia) s(b.cols[y], a.cols[x]) -= block(x, y);
-                        }
+            for (size_t ia = 0; ia < point_blocks.size(); ++ia) {
+                const ObservationBlock &a = *point_blocks[ia];
+                const Pose3 t = Eigen::Map<const Pose3>(a.w, a.mp, 3) * v_inverse[j];
+                const Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 6, 1> tg = t * g;
+                for (int c = 0; c < a.mp; ++c) rhs[a.cols[c]] += tg[c];
+                if (ni > 0) {  // pose–intrinsics block
+                    const Eigen::Matrix<double, Eigen::Dynamic, 5, Eigen::RowMajor, 6, 5> pi = t * wi.transpose();
+                    for (int c = 0; c < a.mp; ++c)
+                        for (int e = 0; e < ni; ++e) x(a.cols[c], intrinsic_cols[e]) += pi(c, e);
+                }
+                for (size_t ib = ia; ib < point_blocks.size(); ++ib) {
+                    const ObservationBlock &b = *point_blocks[ib];
+                    const double half = ib == ia ? 0.5 : 1.0;
+                    if (a.first >= 0 && b.first >= 0) {
+                        const Eigen::Matrix<double, 6, 3, Eigen::RowMajor> ta = t;
+                        x.block<6, 6>(a.first, b.first).noalias() +=
+                            half * ta * Eigen::Map<const Eigen::Matrix<double, 6, 3, Eigen::RowMajor>>(b.w).transpose();
+                        continue;
+                    }
+                    const Pose6 block = t * Eigen::Map<const Pose3>(b.w, b.mp, 3).transpose();
+                    for (int c = 0; c < a.mp; ++c)
+                        for (int e = 0; e < b.mp; ++e) x(a.cols[c], b.cols[e]) += half * block(c, e);
                 }
             }
         }
+        if (ok) s.noalias() -= x + x.transpose();
         Eigen::VectorXd dc = Eigen::VectorXd::Zero(n);
         if (ok && n > 0) {
             Eigen::LDLT<Eigen::MatrixXd> ldlt(s);

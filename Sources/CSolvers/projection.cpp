@@ -18,7 +18,11 @@ Eigen::Vector3d angle_axis(const Eigen::Matrix3d &r) {
 
 bool project(const double pose[6], const double point[3], const double k[5], double pixel[2],
              double jp[12], double jx[6], double jk[10]) {
-    const Eigen::Matrix3d r = rotation(pose);
+    return project(rotation(pose), pose, point, k, pixel, jp, jx, jk);
+}
+
+bool project(const Eigen::Matrix3d &r, const double pose[6], const double point[3], const double k[5], double pixel[2],
+             double jp[12], double jx[6], double jk[10]) {
     const Eigen::Vector3d world(point[0], point[1], point[2]);
     const Eigen::Vector3d rx = r * world;
     const Eigen::Vector3d c = rx + Eigen::Vector3d(pose[3], pose[4], pose[5]);

@@ -31,6 +31,7 @@ func featureBenchmark(_ arguments: [String]) throws {
     if let t = value(arguments, "--threads"), let n = Int(t) { options.threads = n }
     if let m = value(arguments, "--max"), let n = Int(m) { options.maxKeypoints = n }
     if arguments.contains("--no-upsample") { options.upsampleFirstOctave = false }
+    if let p = value(arguments, "--peak"), let v = Double(p) { options.peakThreshold = v }
     let runs = Int(value(arguments, "--runs") ?? "3") ?? 3
     let extractor = try FeatureExtractor(options: options)
     let image = try ImageFile.read(URL(fileURLWithPath: first))
@@ -122,11 +123,51 @@ func pairBenchmark(_ arguments: [String]) throws {
     print("ransac_iterations \(result!.iterations)")
 }
 
+/// CPU-time profile of pair verification over a folder of ordered frames, one thread:
+/// features, then for each image and its next `--overlap` images, matching and two-view
+/// verification timed separately.
+func sequenceProfile(_ arguments: [String]) throws {
+    guard let folder = arguments.first else { print("need a folder"); exit(2) }
+    let overlap = Int(value(arguments, "--overlap") ?? "10") ?? 10
+    let limit = Int(value(arguments, "--images") ?? "30") ?? 30
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }
+        .sorted().prefix(limit).map { URL(fileURLWithPath: folder).appendingPathComponent($0) }
+    var options = FeatureOptions()
+    options.threads = 1
+    var t = cpuSeconds()
+    let features = try FeatureExtractor(options: options).extract(files: Array(files))
+    print("features_cpu_s \(cpuSeconds() - t) (\(files.count) images, mean keypoints \(features.map(\.count).reduce(0, +) / features.count))")
+    var reconstruction = ReconstructionOptions()
+    reconstruction.threads = 1
+    var matchTime = 0.0, verifyTime = 0.0, pairs = 0
+    let f = reconstruction.initialFocal(width: features[0].width, height: features[0].height)
+    let k = Intrinsics(fx: f, fy: f, cx: Double(features[0].width) / 2, cy: Double(features[0].height) / 2)
+    for i in features.indices {
+        for j in (i + 1)..<min(features.count, i + 1 + overlap) {
+            t = cpuSeconds()
+            let matches = try Matcher.match(features[i], features[j], options: reconstruction.matching)
+            matchTime += cpuSeconds() - t
+            t = cpuSeconds()
+            let p1 = matches.map { Vec2(Double(features[i].keypoints[$0.index1].x), Double(features[i].keypoints[$0.index1].y)) }
+            let p2 = matches.map { Vec2(Double(features[j].keypoints[$0.index2].x), Double(features[j].keypoints[$0.index2].y)) }
+            if matches.count >= reconstruction.minPairInliers {
+                var twoView = reconstruction.twoView
+                twoView.minInliers = reconstruction.minPairInliers
+                _ = try TwoViewGeometry.analyze(points1: p1, points2: p2, intrinsics1: k, intrinsics2: k, options: twoView)
+            }
+            verifyTime += cpuSeconds() - t
+            pairs += 1
+        }
+    }
+    print("pairs \(pairs) match_cpu_s \(matchTime) verify_cpu_s \(verifyTime)")
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "features": try featureBenchmark(Array(arguments.dropFirst()))
 case "solvers": solverBenchmark()
 case "pair": try pairBenchmark(Array(arguments.dropFirst()))
+case "sequence": try sequenceProfile(Array(arguments.dropFirst()))
 default:
     print("usage: estimate-bench features IMAGE [IMAGE2] [--threads N] [--no-upsample] [--max N] [--runs N] | solvers | pair IMAGE1 IMAGE2 [--fov DEG] [--raw1 F --raw2 F]")
     exit(2)

@@ -25,13 +25,13 @@ struct EstimateCommand: ParsableCommand {
     @Option(name: .long, help: "Field-of-view prior across the longer image side, in degrees.")
     var fov: Double = 60
 
-    @Option(name: .long, help: "Match each image with its next N only (ordered frames); default: all pairs up to 60 images.")
+    @Option(name: .long, help: "Match each image with its next N only (ordered frames); default: all pairs up to 60 images, else (and for a video) the next 10 plus loop closures.")
     var sequential: Int?
 
     @Option(name: .customLong("max-keypoints"), help: "Most keypoints per image.")
     var maxKeypoints: Int = 8192
 
-    @Option(name: .long, help: "Video input: most keyframes (the sharpest of each window).")
+    @Option(name: .long, help: "Video input: most keyframes (sharp frames, spread by image motion).")
     var keyframes: Int = 150
 
     @Flag(name: .customLong("no-depth"), help: "Skip the depth maps.")

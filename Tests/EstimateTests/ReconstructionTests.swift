@@ -15,12 +15,12 @@ final class ReconstructionTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
     func reconstruct(_ files: [URL], options: ReconstructionOptions = .init(), extra: [ImagePair] = [],
-                     keypoints: Int = 8192) throws -> (SparseModel, [Features]) {
+                     keypoints: Int = 8192) throws -> (SparseModel, [Features], [VerifiedPair]) {
         var featureOptions = FeatureOptions()
         featureOptions.maxKeypoints = keypoints
         let features = try FeatureExtractor(options: featureOptions).extract(files: files)
         let pairs = try IncrementalReconstruction.verifyPairs(features: features, options: options, extra: extra)
-        return (try IncrementalReconstruction.reconstruct(features: features, pairs: pairs, options: options), features)
+        return (try IncrementalReconstruction.reconstruct(features: features, pairs: pairs, options: options), features, pairs)
     }
 
     /// The object orbit (36 views, at 384 × 384 instead of 256 × 256), focal from the 60° prior
@@ -33,11 +33,10 @@ final class ReconstructionTests: XCTestCase {
         var options = ReconstructionOptions()
         // The crate's four sides carry the same texture: matched exhaustively, views 90° apart
         // pass verification and fold the orbit onto itself. The frames form a sequence, so
-        // neighbours are matched, and the loop is closed by the pairs across the seam (what a
-        // global-descriptor loop detector is to supply).
-        options.matchPlan = .sequential(overlap: 4)
+        // neighbours are matched, and the loop is closed by candidates from the global
+        // descriptor; the rotation check drops the 90° look-alikes.
+        options.matchPlan = .sequentialWithLoops(overlap: 4, loops: 3)
         let n = truth.frames.count
-        let seam = (n - 4..<n).flatMap { i in (1...4).map { ImagePair(i, (i + $0) % n) } }
         // A camera circling at one height while looking at one point is a critical motion for
         // self-calibration (focal and structure trade off; measured: the true focal fits the
         // keypoints no better than one 8 % shorter). So the focal comes "from metadata" here,
@@ -45,11 +44,22 @@ final class ReconstructionTests: XCTestCase {
         options.focalPrior = truth.frames[0].camera.intrinsics.fx
         options.bundle.refineFocal = false
         options.refineDistortion = false
-        let (model, features) = try reconstruct(truth.frames.map { scene.appendingPathComponent($0.filePath) }, options: options, extra: seam)
+        let (model, features, pairs) = try reconstruct(truth.frames.map { scene.appendingPathComponent($0.filePath) }, options: options)
         let accuracy = try CameraAccuracy(estimated: (0..<truth.frames.count).map { model.camera($0) }, truth: truth.frames.map(\.camera))
         let errors = model.reprojectionErrors(features: features)
         print("orbit: \(accuracy), \(model.points.count) points, mean reprojection \(errors.reduce(0, +) / Double(errors.count)) px, " +
               "render \(rendered.timeIntervalSince(start)) s, estimate \(Date().timeIntervalSince(rendered)) s; unregistered \(model.unregistered), intrinsics \(model.intrinsics), truth \(truth.frames[0].camera.intrinsics)")
+        // Pairs across the seam were proposed and verified, found by the global descriptor.
+        let seam = pairs.filter { $0.pair.second - $0.pair.first > n - 4 && !$0.inliers.isEmpty }.map(\.pair)
+        print("orbit seam pairs: \(seam.map { "\($0.first)-\($0.second)" }), loop pairs verified: \(pairs.filter { $0.pair.second - $0.pair.first > 4 && !$0.inliers.isEmpty }.count)")
+        XCTAssertFalse(seam.isEmpty, "a verified pair across the seam")
+        // The descriptor ranks the true revisit (the last view, 10° from the first) above every
+        // view of the far side, except the crate's look-alikes 90°, 180° and 270° on, which
+        // show the same crate faces (those are what the loop check rejects).
+        let similarity = GlobalDescriptors(features: features).similarities()
+        for k in 4...(n - 4) where ![9, 18, 27].contains(k) {
+            XCTAssertGreaterThan(similarity[n - 1], similarity[k], "view 0: the revisit (view \(n - 1)) against view \(k)")
+        }
         accuracy.check()
     }
 }

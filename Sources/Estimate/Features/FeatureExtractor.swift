@@ -60,7 +60,24 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Features of a single-channel image, intensities in [0, 1], row-major width × height.
+    /// Retries with a lower contrast threshold while too few keypoints are found (see
+    /// `FeatureOptions.adaptiveTarget`).
     public func extract(gray: [Float], width: Int, height: Int) throws -> Features {
+        // Decided on the keypoints found before the cap, so a capped run keeps a prefix of
+        // the uncapped run's keypoints.
+        var (features, found) = try extractOnce(gray: gray, width: width, height: height)
+        var lowered = options, halvings = 0
+        while found < options.adaptiveTarget && halvings < options.adaptiveHalvings {
+            lowered.peakThreshold /= 2; halvings += 1
+            let more = try FeatureExtractor(options: lowered).extractOnce(gray: gray, width: width, height: height)
+            if more.found <= found { break }  // nothing more to find
+            (features, found) = more
+        }
+        return features
+    }
+
+    /// The features at `options.peakThreshold`, and how many keypoints there were before the cap.
+    private func extractOnce(gray: [Float], width: Int, height: Int) throws -> (features: Features, found: Int) {
         let minimum = options.minOctaveSize
         guard width >= minimum, height >= minimum else {
             throw EstimateError.imageTooSmall(width: width, height: height, minimum: minimum)
@@ -132,7 +149,7 @@ public struct FeatureExtractor: Sendable {
             Keypoint(x: Float(scaleX * (c.step * Double(c.x) + c.offset)), y: Float(scaleY * (c.step * Double(c.y) + c.offset)),
                      scale: Float(0.5 * (scaleX + scaleY) * c.step * Double(c.sigma)), orientation: c.angle, response: c.response, octave: c.octave)
         }
-        return try Features(width: width, height: height, keypoints: keypoints, descriptors: descriptors)
+        return (try Features(width: width, height: height, keypoints: keypoints, descriptors: descriptors), candidates.count)
     }
 
     /// Identity of a refined, oriented extremum within one octave.

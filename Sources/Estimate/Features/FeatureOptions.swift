@@ -36,6 +36,11 @@ public struct FeatureOptions: Equatable, Sendable {
     public var assumedBlur: Double = 0.5
     /// Minimum |DoG| at the refined extremum, intensities in [0, 1] (COLMAP: 0.02 / 3).
     public var peakThreshold: Double = 0.02 / 3
+    /// Low-contrast or tiny images (a 136 × 240 phone video gives ≈ 110 keypoints at the
+    /// default threshold): while fewer than `adaptiveTarget` keypoints are found, detection is
+    /// repeated with the peak threshold halved, at most `adaptiveHalvings` times (0 disables).
+    public var adaptiveTarget: Int = 1000
+    public var adaptiveHalvings: Int = 3
     /// Largest ratio of principal curvatures; above it a point lies on an edge and is dropped.
     public var edgeThreshold: Double = 10
     /// Secondary orientations are kept when their histogram peak is at least this fraction of
@@ -68,5 +73,7 @@ public struct FeatureOptions: Equatable, Sendable {
         }
         guard (1...4).contains(maxOrientations) else { throw fail("maxOrientations", "must be in 1…4, got \(maxOrientations)") }
         guard threads >= 1 else { throw fail("threads", "must be ≥ 1, got \(threads)") }
+        guard adaptiveTarget >= 0 else { throw fail("adaptiveTarget", "must be ≥ 0, got \(adaptiveTarget)") }
+        guard (0...6).contains(adaptiveHalvings) else { throw fail("adaptiveHalvings", "must be in 0…6, got \(adaptiveHalvings)") }
     }
 }

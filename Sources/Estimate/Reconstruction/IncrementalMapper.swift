@@ -53,9 +53,21 @@ final class IncrementalMapper {
 
     // MARK: - Driver
 
-    func run(progress: Reporting.Progress?) throws -> SparseModel {
-        try initialize()
-        progress?.advance(2)
+    /// Builds the model; from `start`'s cameras (re-triangulated with this mapper's tracks and
+    /// adjusted) instead of an initial pair when given.
+    func run(progress: Reporting.Progress?, from start: SparseModel? = nil) throws -> SparseModel {
+        if let start {
+            intrinsics = start.intrinsics
+            poses = start.poses
+            initialPair = start.initialPair
+            registeredCount = start.registeredCount
+            retriangulate()
+            try globalAdjust(distortion: false)
+            retriangulate()
+        } else {
+            try initialize()
+        }
+        progress?.advance(registeredCount)
         var lastGlobal = registeredCount
         var passes = 0
         while true {
@@ -73,9 +85,9 @@ final class IncrementalMapper {
                 }
             }
             // Final refinement; then one more pass for images the better model may now place.
-            try globalAdjust(distortion: false)
+            try globalAdjust(distortion: false, final: true)
             retriangulate()
-            try globalAdjust(distortion: options.refineDistortion && registeredCount >= 8)
+            try globalAdjust(distortion: options.refineDistortion && registeredCount >= 8, final: true)
             passes += 1
             let retry = (0..<features.count).filter { poses[$0] == nil && attempts[$0] > 0 }
             guard passes < 3, !retry.isEmpty else { break }
@@ -186,12 +198,12 @@ final class IncrementalMapper {
         triedAtVisible[image] = pixels.count
         var ransac = options.registration
         ransac.seed = options.seed &+ UInt64(image) &* 7919 &+ UInt64(attempts[image])
-        ransac.minInliers = options.minRegistrationInliers
+        ransac.minInliers = max(options.minRegistrationInliers, Int((options.minRegistrationInlierRatio * Double(pixels.count)).rounded(.up)))
         let estimate: AbsolutePoseEstimate
         do {
             estimate = try AbsolutePose.estimate(pixels: pixels, points: points, intrinsics: intrinsics.intrinsics, options: ransac)
         } catch EstimateError.noModel, EstimateError.tooFewCorrespondences {
-            failures[image] = "pose not found: fewer than \(options.minRegistrationInliers) of \(pixels.count) matches to reconstructed points agree"
+            failures[image] = "pose not found: fewer than \(ransac.minInliers) of \(pixels.count) matches to reconstructed points agree"
             return false
         }
         poses[image] = estimate.pose

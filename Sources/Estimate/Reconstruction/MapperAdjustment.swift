@@ -17,20 +17,24 @@ extension IncrementalMapper {
         var trackSet = Set<Int>()
         for i in window { for t32 in trackOf[i] where t32 >= 0 && position[Int(t32)] != nil { trackSet.insert(Int(t32)) } }
         try adjust(free: window, tracks: trackSet.sorted(), distortion: false, refineFocal: registeredCount >= 4,
-                   iterations: options.localBundleIterations)
+                   iterations: options.localBundleIterations, tolerance: options.growingBundleTolerance)
     }
 
-    func globalAdjust(distortion: Bool, refineFocal: Bool = true) throws {
+    /// All registered cameras and points; `final` ones run to `options.bundle`'s tolerance,
+    /// those while the model grows stop earlier (`growingBundleTolerance`).
+    func globalAdjust(distortion: Bool, refineFocal: Bool = true, final: Bool = false) throws {
         let all = Set((0..<features.count).filter { poses[$0] != nil })
         let withPoints = tracks.indices.filter { position[$0] != nil }
         try adjust(free: all, tracks: withPoints, distortion: distortion, refineFocal: refineFocal && registeredCount >= 3,
-                   iterations: options.bundle.maxIterations)
+                   iterations: options.bundle.maxIterations,
+                   tolerance: final ? options.bundle.functionTolerance : options.growingBundleTolerance)
         filterSmallAngles()
     }
 
     /// One bundle adjustment over the given tracks: cameras in `free` move, other registered
     /// cameras that see the tracks stay fixed; observations that no longer fit are dropped.
-    private func adjust(free: Set<Int>, tracks chosen: [Int], distortion: Bool, refineFocal: Bool, iterations: Int) throws {
+    private func adjust(free: Set<Int>, tracks chosen: [Int], distortion: Bool, refineFocal: Bool, iterations: Int,
+                        tolerance: Double) throws {
         guard !chosen.isEmpty else { return }
         var cameraIndex: [Int: Int] = [:]
         var images: [Int] = []
@@ -61,6 +65,7 @@ extension IncrementalMapper {
         bundle.refineFocal = refineFocal && bundle.refineFocal
         bundle.refineDistortion = distortion
         bundle.maxIterations = iterations
+        bundle.functionTolerance = max(tolerance, bundle.functionTolerance)
         _ = try BundleAdjuster.adjust(&problem, options: bundle)
         guard problem.intrinsics.focal.isFinite, problem.intrinsics.focal > 0 else { return }
         for (c, image) in images.enumerated() { poses[image] = problem.poses[c] }

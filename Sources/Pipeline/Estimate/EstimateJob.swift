@@ -10,9 +10,10 @@ public struct EstimateOptions: Equatable, Sendable {
     public var reconstruction = ReconstructionOptions()
     /// Fewest keypoints an image must have to count as showing anything.
     public var minKeypoints: Int = 64
-    /// Video input: most keyframes kept (the sharpest frame of each of about this many equal
-    /// windows), and the longer side they are scaled to, in pixels.
+    /// Video input: most keyframes kept, how they are picked (`keyframes.budget` is replaced by
+    /// `keyframeBudget`), and the longer side they are scaled to, in pixels.
     public var keyframeBudget: Int = 150
+    public var keyframes = KeyframeSelectionOptions()
     public var videoLongSide: Int = 1280
     /// Depth maps of the registered views (`depth.enabled = false` skips them).
     public var depth = DepthOptions()
@@ -27,6 +28,13 @@ public struct EstimateOptions: Equatable, Sendable {
         try features.validate()
         try reconstruction.validate()
         guard minKeypoints >= 8 else { throw PipelineError.invalidOption("minKeypoints", reason: "must be at least 8, got \(minKeypoints)") }
+        guard keyframes.minSpacing > 0, keyframes.minSpacing.isFinite else {
+            throw PipelineError.invalidOption("keyframes.minSpacing", reason: "must be a positive fraction of the frame, got \(keyframes.minSpacing)")
+        }
+        guard keyframes.blurRatio >= 0, keyframes.blurRatio <= 1 else {
+            throw PipelineError.invalidOption("keyframes.blurRatio", reason: "must be in [0, 1], got \(keyframes.blurRatio)")
+        }
+        guard keyframes.blurWindow >= 1 else { throw PipelineError.invalidOption("keyframes.blurWindow", reason: "must be at least 1, got \(keyframes.blurWindow)") }
         guard keyframeBudget >= 2 else { throw PipelineError.invalidOption("keyframeBudget", reason: "must be at least 2, got \(keyframeBudget)") }
         guard videoLongSide >= 64 else { throw PipelineError.invalidOption("videoLongSide", reason: "must be at least 64 pixels, got \(videoLongSide)") }
         try depth.validate()
@@ -60,8 +68,12 @@ public enum EstimateJob {
     public static func run(input: URL, output: URL, options: EstimateOptions = .init(),
                            progress sink: ProgressSink? = nil) throws -> EstimateResult {
         try options.validate()
+        var options = options
         var cached: [String] = []
         let files: [URL]
+        if !isFolder(input) && options.reconstruction.matchPlan == .default {
+            options.reconstruction.matchPlan = .video  // keyframes are ordered: neighbours plus loop closures
+        }
         if isFolder(input) {
             files = try listImages(input)
         } else {
@@ -142,16 +154,14 @@ public enum EstimateJob {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &folder) && folder.boolValue
     }
 
-    /// Keyframes of a video: the sharpest frame of each of about `keyframeBudget` equal windows
-    /// (drops motion blur), scaled to `videoLongSide`. Spreading them by parallax rather than
-    /// by time is still to come.
+    /// Keyframes of a video, sharp and spread by image motion, up to `keyframeBudget`, scaled to
+    /// `videoLongSide` (see `KeyframeExtraction`).
     static func extractKeyframes(video: URL, into folder: URL, options: EstimateOptions, progress: ProgressSink?) throws {
         let info = try VideoReader(url: video).info
-        let every = max(2, Int((Double(info.frameCount) / Double(options.keyframeBudget)).rounded(.up)))
         let longSide = max(info.width, info.height) > options.videoLongSide ? options.videoLongSide : nil
-        _ = try FramesJob.run(video: video, output: folder,
-                              options: FramesOptions(every: every, maxFrames: options.keyframeBudget, longSide: longSide, sharpest: true),
-                              progress: progress)
+        var selection = options.keyframes
+        selection.budget = options.keyframeBudget
+        _ = try KeyframeExtraction.run(video: video, into: folder, longSide: longSide, options: selection, progress: progress)
     }
 
     /// Image files of a folder, sorted by name.
@@ -173,9 +183,9 @@ public enum EstimateJob {
 
     /// What the verified pairs depend on.
     static func pairKey(names: [String], features: [Features], options: ReconstructionOptions) -> String {
-        var parts = ["v1"]
+        var parts = ["v2"]
         for (name, f) in zip(names, features) { parts.append("\(name):\(f.width)x\(f.height):\(f.count)") }
-        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
+        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
         return parts.joined(separator: "|")
     }
 }

@@ -38,6 +38,12 @@ enum EstimateOutputs {
             "cached_stages": result.cached,
         ]
         if let dense = result.dense { report.merge(DenseOutputs.report(dense)) { $1 } }
+        // Video input: the keyframe choice, with every dropped frame's reason.
+        let manifest = url.deletingLastPathComponent().appendingPathComponent("frames/frames.json")
+        if let data = try? Data(contentsOf: manifest), let frames = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            report["keyframes"] = ["decoded": frames["decoded"] ?? 0, "kept": (frames["frames"] as? [Any])?.count ?? 0,
+                                   "dropped_counts": frames["dropped_counts"] ?? [:], "dropped": frames["dropped"] ?? []]
+        }
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try atomically(url) { try data.write(to: $0) }
     }
