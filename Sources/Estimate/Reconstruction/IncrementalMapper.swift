@@ -114,8 +114,15 @@ final class IncrementalMapper {
     // MARK: - Initial pair
 
     func initialize() throws {
-        let candidates = pairs.filter { $0.configuration == .general && $0.relativePose != nil && $0.inliers.count >= options.minInitialPoints }
-            .sorted { $0.inliers.count != $1.inliers.count ? $0.inliers.count > $1.inliers.count : $0.pair < $1.pair }
+        // General pairs first; pairs a homography explains (a dominant wall, say) only after them,
+        // still held to the same parallax test below, so an indoor scene that one textured plane
+        // dominates can start, while no planar pair is preferred over a general one.
+        func ranked(_ configuration: TwoViewConfiguration) -> [VerifiedPair] {
+            pairs.filter { $0.configuration == configuration && $0.relativePose != nil && $0.inliers.count >= options.minInitialPoints }
+                .sorted { $0.inliers.count != $1.inliers.count ? $0.inliers.count > $1.inliers.count : $0.pair < $1.pair }
+        }
+        let general = ranked(.general)
+        let candidates = Array(general.prefix(40)) + ranked(.planar).prefix(max(0, 40 - general.count))
         guard !candidates.isEmpty else {
             let counts = Dictionary(grouping: pairs, by: \.configuration).mapValues(\.count)
             let best = pairs.map(\.inliers.count).max() ?? 0
@@ -126,7 +133,7 @@ final class IncrementalMapper {
                 "most verified matches in a pair: \(best)). The images may not overlap, be blank, or the camera may not have moved")
         }
         var bestAngle = 0.0, bestPoints = 0
-        for candidate in candidates.prefix(40) {
+        for candidate in candidates {
             let i = candidate.pair.first, j = candidate.pair.second
             poses[i] = .identity
             poses[j] = candidate.relativePose!
