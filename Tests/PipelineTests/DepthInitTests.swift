@@ -45,9 +45,10 @@ final class DepthInitTests: XCTestCase {
     }
 
     /// Every hit pixel of a rendered view lands on the plane (|y| within the millimetre depth
-    /// steps) and inside its square, at full size and at half size (each 2 × 2 block's depth
-    /// from the mean inverse depth, exact at the block centre for a plane). A half-pixel error in
-    /// where a depth pixel sits moves points about 1–2 cm off this tilted plane.
+    /// steps, but for a few pixels on the plane's border that mix the plane and the background)
+    /// and inside its square, at full size and at half size (each 2 × 2 block's depth from the
+    /// mean inverse depth, exact at the block centre for a plane). The control: half-size depth
+    /// from blocks one full pixel off (half a depth pixel) misses the plane by far more.
     func testRenderedDepthLandsOnThePlane() throws {
         let data = try FitData.load(try renderPlane(views: 3))
         XCTAssertEqual(data.depth.compactMap { $0 }.count, 3)
@@ -55,27 +56,35 @@ final class DepthInitTests: XCTestCase {
         for k in 0..<3 {
             let full = try DepthPoints.read(XCTUnwrap(data.depth[k]))
             XCTAssertEqual(full.width, 64)
-            var half = DepthPoints.Map(width: 32, height: 24, depth: [Float](repeating: 0, count: 32 * 24), confidence: nil)
-            for j in 0..<24 { for i in 0..<32 {
-                let block = [0, 1, 64, 65].map { full.depth[(2 * j) * 64 + 2 * i + $0] }
-                if block.allSatisfy({ $0 > 0 }) { half.depth[j * 32 + i] = 4 / block.map { 1 / $0 }.reduce(0, +) }
-            } }
-            for (map, label) in [(full, "full"), (half, "half")] {
-                let cloud = points(map, view: data.views[k])
-                let hits = map.depth.filter { $0 > 0 }.count
-                XCTAssertGreaterThan(hits, map.depth.count / 3, label)
-                XCTAssertEqual(cloud.count, hits, label)
-                var worst: Float = 0, sum: Float = 0
-                for p in 0..<cloud.count {
-                    let y = abs(cloud.positions[3 * p + 1])
-                    worst = max(worst, y); sum += y
-                    XCTAssertLessThanOrEqual(abs(cloud.positions[3 * p]), 2.02, label)
-                    XCTAssertLessThanOrEqual(abs(cloud.positions[3 * p + 2]), 2.02, label)
-                }
-                print("view \(k) \(label): \(cloud.count) points, |y| mean \(sum / Float(cloud.count)) max \(worst)")
-                XCTAssertLessThan(sum / Float(cloud.count), 0.003, label)
-                XCTAssertLessThan(worst, 0.01, label)
+            func halfSize(offset: Int) -> DepthPoints.Map {
+                var half = DepthPoints.Map(width: 32, height: 24, depth: [Float](repeating: 0, count: 32 * 24), confidence: nil)
+                for j in 0..<23 { for i in 0..<31 {
+                    let block = [0, 1, 64, 65].map { full.depth[(2 * j + offset) * 64 + 2 * i + offset + $0] }
+                    if block.allSatisfy({ $0 > 0 }) { half.depth[j * 32 + i] = 4 / block.map { 1 / $0 }.reduce(0, +) }
+                } }
+                return half
             }
+            func offPlane(_ map: DepthPoints.Map, _ label: String) -> (mean: Float, p90: Float) {
+                let cloud = points(map, view: data.views[k])
+                XCTAssertEqual(cloud.count, map.depth.filter { $0 > 0 }.count, label)
+                XCTAssertGreaterThan(cloud.count, map.depth.count / 3, label)
+                var ys: [Float] = []
+                for p in 0..<cloud.count {
+                    ys.append(abs(cloud.positions[3 * p + 1]))
+                    XCTAssertLessThanOrEqual(abs(cloud.positions[3 * p]), 2.05, label)
+                    XCTAssertLessThanOrEqual(abs(cloud.positions[3 * p + 2]), 2.05, label)
+                }
+                ys.sort()
+                let result = (ys.reduce(0, +) / Float(ys.count), ys[ys.count * 9 / 10])
+                print("view \(k) \(label): \(cloud.count) points, |y| mean \(result.0) 90th percentile \(result.1) max \(ys.last!)")
+                return result
+            }
+            for (map, label) in [(full, "full"), (halfSize(offset: 0), "half")] {
+                let (mean, p90) = offPlane(map, label)
+                XCTAssertLessThan(mean, 0.002, label)
+                XCTAssertLessThan(p90, 0.001, label)
+            }
+            XCTAssertGreaterThan(offPlane(halfSize(offset: 1), "half, shifted").mean, 0.004)
         }
     }
 
