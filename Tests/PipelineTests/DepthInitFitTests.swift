@@ -8,6 +8,11 @@ import XCTest
 
 /// A short fit of the rendered room walk-through (Scenes/room-walkthrough.yaml, small, with the
 /// renderer's true depth) from depth points, from a sparse point set only, and from random splats.
+/// Measured at 300 iterations (80 × 60, 21 training views, 3 held out): held-out PSNR 27.4 dB
+/// from 3,475 depth points, 23.7 dB from 455 sparse points, 23.0 dB from 4,000 random splats
+/// (at 200 iterations 25.2, 22.9, 21.9). A 2 dB margin over both leaves room for float
+/// differences, while depth points in the wrong place (a pose or pixel-convention error) start
+/// the fit no better than random ones.
 final class DepthInitFitTests: XCTestCase {
     func testDepthInitLiftsAShortFit() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-depthfit-\(UUID().uuidString)")
@@ -58,8 +63,8 @@ final class DepthInitFitTests: XCTestCase {
         XCTAssertGreaterThan(depth.depthPoints, 1000)
         XCTAssertEqual(depth.initialSplats, depth.depthPoints)
         XCTAssertEqual(random.depthPoints, 0)
-        XCTAssertGreaterThan(d, r + 1)
-        XCTAssertGreaterThan(d, s + 1)
+        XCTAssertGreaterThan(d, r + 2)
+        XCTAssertGreaterThan(d, s + 2)
 
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("depth/report.json"))) as? [String: Any])
         let initial = try XCTUnwrap(report["initial_points"] as? [String: Any])

@@ -113,6 +113,37 @@ final class DepthInitTests: XCTestCase {
         print("thinned to \(a.cloud.count) points, voxel \(a.voxel)")
     }
 
+    /// A COLMAP model (as the video route fits from) takes its depth maps from the cameras.json
+    /// beside it, matched by image stem (the model's ids run the other way); an image that file does not
+    /// list has none.
+    func testColmapModelFindsDepthBesideIt() throws {
+        let data = try renderPlane(views: 3)
+        let frames = try TransformsFile.read(from: data.appendingPathComponent("cameras.json")).frames
+        let sparse = data.appendingPathComponent("sparse")
+        try FileManager.default.createDirectory(at: sparse, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: data.appendingPathComponent("images/frame_00000.png"),
+                                         to: data.appendingPathComponent("images/extra.png"))
+        var cameras = "", images = ""
+        for (k, frame) in frames.enumerated().reversed() + [(3, frames[0])] {
+            let c = frame.camera, q = Quaternion(rotation: c.pose.rotation), t = c.pose.translation
+            cameras += "\(k + 1) PINHOLE \(c.width) \(c.height) \(c.intrinsics.fx) \(c.intrinsics.fy) \(c.intrinsics.cx) \(c.intrinsics.cy)\n"
+            let name = k == 3 ? "extra.png" : URL(fileURLWithPath: frame.filePath).lastPathComponent
+            images += "\(k + 1) \(q.w) \(q.x) \(q.y) \(q.z) \(t.x) \(t.y) \(t.z) \(k + 1) \(name)\n\n"
+        }
+        try cameras.write(to: sparse.appendingPathComponent("cameras.txt"), atomically: true, encoding: .utf8)
+        try images.write(to: sparse.appendingPathComponent("images.txt"), atomically: true, encoding: .utf8)
+        try "".write(to: sparse.appendingPathComponent("points3D.txt"), atomically: true, encoding: .utf8)
+
+        let loaded = try FitData.loadColmap(sparse, folder: data)
+        XCTAssertEqual(loaded.views.map(\.name).sorted(), ["extra.png", "frame_00000.png", "frame_00001.png", "frame_00002.png"])
+        for (view, depth) in zip(loaded.views, loaded.depth) {
+            if view.name == "extra.png" { XCTAssertNil(depth); continue }
+            XCTAssertEqual(depth?.depth.path, data.appendingPathComponent("depth").appendingPathComponent(view.name).path)
+            XCTAssertEqual(depth?.unit, RenderJob.depthUnit)
+        }
+        XCTAssertTrue(loaded.depth.allSatisfy { $0?.confidence == nil })
+    }
+
     /// A missing or unreadable depth map stops the fit with an error naming the file; without
     /// depth initialisation the same data fits.
     func testBadDepthFilesAreNamed() throws {
