@@ -20,7 +20,28 @@ enum DepthFiles {
     static let defaultUnit = 0.001
 
     /// Per frame of `url` (in file order), its depth files resolved against `folder`, or nil.
-    static func read(_ url: URL, folder: URL) throws -> [DepthFile?] {
+    static func read(_ url: URL, folder: URL) throws -> [DepthFile?] { try entries(url, folder: folder).map(\.depth) }
+
+    /// For a COLMAP model's images: the depth files of a `cameras.json` in `folder` (as
+    /// `vid2world estimate` leaves beside its models), matched by image file stem; nil for an
+    /// image it does not list, and all nil when there is no such file.
+    static func matching(imageNames: [String], folder: URL) throws -> [DepthFile?] {
+        let url = folder.appendingPathComponent("cameras.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return imageNames.map { _ in nil } }
+        var byStem: [String: DepthFile] = [:]
+        for entry in try entries(url, folder: folder) {
+            guard let depth = entry.depth else { continue }
+            byStem[stem(entry.image)] = depth
+        }
+        return imageNames.map { byStem[stem($0)] }
+    }
+
+    static func stem(_ path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// Each frame's `file_path` ("" when absent) and depth files.
+    private static func entries(_ url: URL, folder: URL) throws -> [(image: String, depth: DepthFile?)] {
         let root: [String: Any]
         do {
             guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
@@ -41,7 +62,8 @@ enum DepthFiles {
             unit = number
         }
         return try frames.enumerated().map { k, frame in
-            guard let depthValue = frame["depth_file_path"] else { return nil }
+            let image = frame["file_path"] as? String ?? ""
+            guard let depthValue = frame["depth_file_path"] else { return (image, nil) }
             guard let depth = depthValue as? String else {
                 throw PipelineError.badData(url.path, reason: "frames[\(k)].depth_file_path is not a string")
             }
@@ -52,28 +74,7 @@ enum DepthFiles {
                 }
                 confidence = folder.appendingPathComponent(path)
             }
-            return DepthFile(depth: folder.appendingPathComponent(depth), confidence: confidence, unit: unit)
+            return (image, DepthFile(depth: folder.appendingPathComponent(depth), confidence: confidence, unit: unit))
         }
-    }
-
-    /// For a COLMAP model's images: the depth files of a `cameras.json` in `folder` (as
-    /// `vid2world estimate` leaves beside its models), matched by image file stem; nil for an
-    /// image it does not list, and all nil when there is no such file.
-    static func matching(imageNames: [String], folder: URL) throws -> [DepthFile?] {
-        let url = folder.appendingPathComponent("cameras.json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return imageNames.map { _ in nil } }
-        guard let root = try? JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
-              let frames = root["frames"] as? [[String: Any]] else { return imageNames.map { _ in nil } }
-        let files = try read(url, folder: folder)
-        var byStem: [String: DepthFile] = [:]
-        for (frame, file) in zip(frames, files) {
-            guard let file, let path = frame["file_path"] as? String else { continue }
-            byStem[stem(path)] = file
-        }
-        return imageNames.map { byStem[stem($0)] }
-    }
-
-    static func stem(_ path: String) -> String {
-        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     }
 }

@@ -61,9 +61,13 @@ enum DepthPoints {
     }
 
     /// The merged points of all `views` that have a depth file, at most `target` of them. The
-    /// first grid's cell is a quarter of the side a surface spanning the cameras' depth range
-    /// would need for `target` cells, so thinning starts from finer detail than it keeps.
+    /// first grid's cell is the side that gives `target` cells on a surface as wide as the
+    /// typical far depth (about one view's worth), so the grid before thinning holds a few times
+    /// `target` cells for the union of all views, not one per depth pixel.
     static func points(views: [TrainingView], depth: [DepthFile?], target: Int, minConfidence: Float) throws -> VoxelCloud {
+        guard views.count == depth.count else {
+            throw PipelineError.badData("depth", reason: "\(depth.count) depth entries for \(views.count) views")
+        }
         var maps: [(Map, TrainingView)] = []
         for (view, file) in zip(views, depth) {
             guard let file else { continue }
@@ -75,7 +79,7 @@ enum DepthPoints {
         let step = max(1, depths.count / 10_000)
         let sample = stride(from: 0, to: depths.count, by: step).map { depths[$0] }.sorted()
         let far = sample[sample.count * 9 / 10]
-        let voxel = max(far / Float(max(1, target)).squareRoot() / 4, 1e-6)
+        let voxel = max(far / Float(max(1, target)).squareRoot(), 1e-6)
         var builder = VoxelCloud.Builder(voxel: voxel)
         for (map, view) in maps { backProject(map, view: view, minConfidence: minConfidence, into: &builder) }
         return builder.build().thinned(toAtMost: target, voxel: voxel).cloud

@@ -55,6 +55,11 @@ public enum FitJob {
         // Sparse points, plus (never from held-out views) depth points, else random splats.
         var positions = loaded.pointPositions, colors = loaded.pointColors
         var depthPointCount = 0
+        if options.depthInit, !loaded.depth.isEmpty {
+            guard loaded.depth.count == loaded.views.count else {
+                throw PipelineError.badData(loaded.camerasFile.path, reason: "\(loaded.depth.count) depth entries for \(loaded.views.count) views")
+            }
+        }
         if options.depthInit, !loaded.depth.isEmpty, trainIndices.contains(where: { loaded.depth[$0] != nil }) {
             let depth = try DepthPoints.points(views: trainViews, depth: trainIndices.map { loaded.depth[$0] },
                                                target: max(1, min(options.depthPoints, options.maxSplats / 2)),
