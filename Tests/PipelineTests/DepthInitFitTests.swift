@@ -8,9 +8,9 @@ import XCTest
 
 /// A short fit of the rendered room walk-through (Scenes/room-walkthrough.yaml, small, with the
 /// renderer's true depth) from depth points, from a sparse point set only, and from random splats.
-/// Measured at 300 iterations (80 × 60, 21 training views, 3 held out): held-out PSNR 27.4 dB
-/// from 3,475 depth points, 23.7 dB from 455 sparse points, 23.0 dB from 4,000 random splats
-/// (at 200 iterations 25.2, 22.9, 21.9). A 2 dB margin over both leaves room for float
+/// Measured at 300 iterations (80 × 60, 21 training views, 3 held out): held-out PSNR 27.6 dB
+/// from 3,660 depth points, 23.5 dB from 488 sparse points, 23.0 dB from 4,000 random splats
+/// (16 views at 64 × 48 gave only 1.7 dB over sparse, too close). A 2 dB margin over both leaves room for float
 /// differences, while depth points in the wrong place (a pose or pixel-convention error) start
 /// the fit no better than random ones.
 final class DepthInitFitTests: XCTestCase {
