@@ -144,6 +144,30 @@ final class DepthInitTests: XCTestCase {
         XCTAssertTrue(loaded.depth.allSatisfy { $0?.confidence == nil })
     }
 
+    /// The CLI: depth points by default (its line and report.json say how many), none with
+    /// --no-depth-init.
+    func testCommandLineSwitch() throws {
+        let data = try renderPlane(views: 3)
+        for (flags, fromDepth) in [([String](), true), (["--no-depth-init"], false)] {
+            let out = root.appendingPathComponent("scene-\(fromDepth)")
+            let result = try CLIProcess.run(["fit", data.path, "--out", out.path, "--iterations", "2", "--preview-frames", "0",
+                                             "--initial-splats", "300", "--holdout-every", "0"] + flags)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+            let initial = try XCTUnwrap(report["initial_points"] as? [String: Any])
+            let depthPoints = try XCTUnwrap(initial["from_depth"] as? Int)
+            XCTAssertEqual((report["settings"] as? [String: Any])?["depth_init"] as? Bool, fromDepth)
+            if fromDepth {
+                XCTAssertGreaterThan(depthPoints, 1000)
+                XCTAssertEqual(initial["total"] as? Int, depthPoints)
+                XCTAssertTrue(result.stderr.contains("(\(depthPoints) from depth)"), result.stderr)
+            } else {
+                XCTAssertEqual(depthPoints, 0)
+                XCTAssertEqual(initial["total"] as? Int, 300)
+            }
+        }
+    }
+
     /// A missing or unreadable depth map stops the fit with an error naming the file; without
     /// depth initialisation the same data fits.
     func testBadDepthFilesAreNamed() throws {
