@@ -11,6 +11,8 @@ struct FitCommand: ParsableCommand {
         discussion: """
         DATA holds images with cameras.json / transforms.json (as `vid2world render` writes), or a
         COLMAP text model (cameras.txt, images.txt, points3D.txt; its points start the splats).
+        Depth maps the cameras file lists (depth_file_path, as render and estimate write; for a
+        COLMAP model, a cameras.json beside it) add back-projected points unless --no-depth-init.
         Optional masks: masks/<image name>.png (black = masked out). Every 8th view is held out
         for the held-out PSNR/SSIM unless --holdout-every says otherwise.
         """)
@@ -44,6 +46,9 @@ struct FitCommand: ParsableCommand {
 
     @Option(name: .customLong("initial-splats"), help: "Random splats to start from when DATA has no points.")
     var initialSplats = FitOptions().initialSplats
+
+    @Flag(name: .customLong("no-depth-init"), help: "Ignore DATA's depth maps (start from its points or random splats).")
+    var noDepthInit = false
 
     @Option(name: .customLong("densify-from"), help: "First iteration that densifies.")
     var densifyFrom = FitOptions().densifyFrom
@@ -96,6 +101,7 @@ struct FitCommand: ParsableCommand {
         o.seed = seed
         o.holdoutEvery = holdoutEvery
         o.initialSplats = initialSplats
+        o.depthInit = !noDepthInit
         o.checkpointEvery = checkpointEvery
         o.densifyFrom = densifyFrom
         o.densifyEvery = densifyEvery
@@ -128,12 +134,14 @@ struct FitCommand: ParsableCommand {
                     "iterations": result.iterations, "iterations_per_second": result.iterationsPerSecond,
                     "train_psnr": result.train.psnr, "train_ssim": result.train.ssim,
                     "peak_memory_bytes": result.peakMemoryBytes,
+                    "initial_splats": result.initialSplats, "depth_points": result.depthPoints,
                 ]
                 if let h = result.heldOut { object["held_out_psnr"] = h.psnr; object["held_out_ssim"] = h.ssim }
                 printJSON(object)
             } else {
                 var line = "fitted \(result.splats) splats in \(String(format: "%.1f", result.trainSeconds)) s " +
-                    "(\(String(format: "%.1f", result.iterationsPerSecond)) it/s); train PSNR \(String(format: "%.2f", result.train.psnr)) dB"
+                    "(\(String(format: "%.1f", result.iterationsPerSecond)) it/s) from \(result.initialSplats) " +
+                    "(\(result.depthPoints) from depth); train PSNR \(String(format: "%.2f", result.train.psnr)) dB"
                 if let h = result.heldOut {
                     line += ", held-out PSNR \(String(format: "%.2f", h.psnr)) dB SSIM \(String(format: "%.4f", h.ssim))"
                 }

@@ -43,6 +43,8 @@ final class FitJobTests: XCTestCase {
         o.densifyFrom = 100
         o.densifyEvery = 50
         o.opacityResetEvery = 0
+        // These fits measure training from random splats (the renders carry true depth).
+        o.depthInit = false
         return o
     }
 

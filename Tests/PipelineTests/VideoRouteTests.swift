@@ -31,6 +31,7 @@ final class VideoRouteTests: XCTestCase {
         options.estimate.features.maxKeypoints = 2048
         options.estimate.reconstruction.matchPlan = .sequential(overlap: 3)
         options.fit.iterations = 30
+        options.fit.depthPoints = 5000
         options.fit.previewFrames = 4
         options.fit.checkpointEvery = 0
         options.fit.threads = 2
@@ -39,10 +40,13 @@ final class VideoRouteTests: XCTestCase {
         XCTAssertEqual(result.estimate.images.count, 10)
         XCTAssertGreaterThanOrEqual(result.estimate.model.registeredCount, 9)
 
-        // The splats started from the sparse points (as many, before any densification).
+        // The splats started from the sparse points and the estimate's depth maps (as many,
+        // before any densification).
         let cloud = try PLYFile.read(scene.appendingPathComponent("scene.ply"))
         XCTAssertEqual(cloud.count, result.fit.splats)
-        XCTAssertEqual(cloud.count, result.estimate.model.points.count)
+        XCTAssertGreaterThan(result.fit.depthPoints, 1000)
+        XCTAssertLessThanOrEqual(result.fit.depthPoints, 5000)
+        XCTAssertEqual(cloud.count, result.estimate.model.points.count + result.fit.depthPoints)
         // cameras.json names images relative to SCENE, as ideal pinholes (what the fit used):
         // the undistorted ones when the estimate resampled them, else the keyframes.
         let imageFolder = result.fitInput.hasPrefix("estimate/undistorted/images") ? "estimate/undistorted/images/" : "estimate/images/"

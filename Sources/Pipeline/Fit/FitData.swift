@@ -8,7 +8,9 @@ import Splats
 /// as `vid2world render` writes) with the images at their `file_path`s, or a COLMAP text model
 /// (`cameras.txt`, `images.txt`, `points3D.txt` in DATA, DATA/sparse/0 or DATA/sparse) with the
 /// images in DATA/images or DATA. Masks are looked up in a `masks` folder beside the images, named
-/// `<image name>.png` or `<image stem>.png`; black (< 0.5) marks a masked-out pixel.
+/// `<image name>.png` or `<image stem>.png`; black (< 0.5) marks a masked-out pixel. Depth maps
+/// come from the cameras file's `depth_file_path` keys; a COLMAP model takes them from a
+/// `cameras.json` in DATA (as `vid2world estimate` writes), matched by image stem.
 public struct FitData {
     public var views: [TrainingView]
     /// The cameras as read (same order as `views`), with the file paths relative to DATA.
@@ -18,6 +20,8 @@ public struct FitData {
     public var pointColors: [Float]
     /// Which file the cameras came from.
     public var camerasFile: URL
+    /// Per view (same order as `views`), its depth map's files, or nil.
+    public var depth: [DepthFile?] = []
 
     public static func load(_ folder: URL) throws -> FitData {
         let path = folder.path
@@ -52,7 +56,8 @@ public struct FitData {
             views.append(try loadView(image: image, camera: frame.camera, camerasFile: url, root: folder))
             frames.append(frame)
         }
-        return FitData(views: views, frames: frames, pointPositions: [], pointColors: [], camerasFile: url)
+        return FitData(views: views, frames: frames, pointPositions: [], pointColors: [], camerasFile: url,
+                       depth: try DepthFiles.read(url, folder: folder))
     }
 
     static func loadColmap(_ model: URL, folder: URL) throws -> FitData {
@@ -73,7 +78,8 @@ public struct FitData {
             frames.append(CameraFrame(filePath: relative, camera: image.camera))
         }
         return FitData(views: views, frames: frames, pointPositions: colmap.pointPositions.map { Float($0) },
-                       pointColors: colmap.pointColors.map { Float($0) }, camerasFile: camerasFile)
+                       pointColors: colmap.pointColors.map { Float($0) }, camerasFile: camerasFile,
+                       depth: try DepthFiles.matching(imageNames: colmap.images.map(\.name), folder: folder))
     }
 
     /// `url`'s path below `folder` ("" for the folder itself), nil when outside it.

@@ -11,6 +11,9 @@ public struct FitResult: Equatable {
     /// Iterations run by this call (fewer than `iterations` after a resume).
     public var iterationsRun: Int
     public var splats: Int
+    /// Splats at the start, and how many of them came from depth maps.
+    public var initialSplats: Int
+    public var depthPoints: Int
     public var trainViews: Int
     public var heldOutViews: Int
     /// Mean over the training views at the end (no exposure transform), and over the held-out
@@ -49,10 +52,25 @@ public enum FitJob {
         let settings = options.trainerSettings()
 
         var rng = SeededGenerator(seed: options.seed)
+        // Sparse points, plus (never from held-out views) depth points, else random splats.
+        var positions = loaded.pointPositions, colors = loaded.pointColors
+        var depthPointCount = 0
+        if options.depthInit, !loaded.depth.isEmpty {
+            guard loaded.depth.count == loaded.views.count else {
+                throw PipelineError.badData(loaded.camerasFile.path, reason: "\(loaded.depth.count) depth entries for \(loaded.views.count) views")
+            }
+        }
+        if options.depthInit, !loaded.depth.isEmpty, trainIndices.contains(where: { loaded.depth[$0] != nil }) {
+            let depth = try DepthPoints.points(views: trainViews, depth: trainIndices.map { loaded.depth[$0] },
+                                               target: max(1, min(options.depthPoints, options.maxSplats / 2)),
+                                               minConfidence: options.depthConfidence)
+            positions += depth.positions
+            colors += depth.colors
+            depthPointCount = depth.count
+        }
         let initial: GaussianCloud
-        if !loaded.pointPositions.isEmpty {
-            initial = try SplatInitializer.fromPoints(positions: loaded.pointPositions, colors: loaded.pointColors,
-                                                      shDegree: options.shDegree)
+        if !positions.isEmpty {
+            initial = try SplatInitializer.fromPoints(positions: positions, colors: colors, shDegree: options.shDegree)
         } else {
             initial = try SplatInitializer.random(count: min(options.initialSplats, options.maxSplats),
                                                   cameras: trainViews.map(\.camera), shDegree: options.shDegree, rng: &rng)
@@ -112,6 +130,7 @@ public enum FitJob {
                              longSide: options.previewLongSide, background: background, to: staging.file("preview.mp4"))
         }
         let result = FitResult(iterations: options.iterations, iterationsRun: iterationsRun, splats: trainer.state.cloud.count,
+                               initialSplats: initial.count, depthPoints: depthPointCount,
                                trainViews: trainIndices.count, heldOutViews: testIndices.count, train: train, heldOut: heldOut,
                                trainSeconds: trainSeconds,
                                iterationsPerSecond: trainSeconds > 0 ? Double(iterationsRun) / trainSeconds : 0,

@@ -28,6 +28,13 @@ public struct FitOptions: Equatable {
     public var opacityResetEvery = 3000
     /// Random splats to start from when the data has no point cloud (COLMAP points are used when present).
     public var initialSplats = 100_000
+    /// Start from the training views' depth maps when the data lists them (merged with any
+    /// sparse points): confident depth pixels back-projected and thinned on a voxel grid to at
+    /// most `depthPoints` (and half of `maxSplats`).
+    public var depthInit = true
+    public var depthPoints = 100_000
+    /// Depth pixels below this confidence are left out (maps without a confidence file: all used).
+    public var depthConfidence: Float = 0.5
     /// Write a checkpoint into the output folder every N iterations (0: never).
     public var checkpointEvery = 1000
     /// Continue from the output folder's checkpoint.
@@ -69,6 +76,10 @@ public struct FitOptions: Equatable {
         try atLeast("--densify-until", densifyUntil ?? 0, 0)
         try atLeast("--opacity-reset-every", opacityResetEvery, 0)
         try atLeast("--checkpoint-every", checkpointEvery, 0)
+        try atLeast("depthPoints", depthPoints, 1)
+        if !(depthConfidence >= 0 && depthConfidence <= 1) {
+            throw PipelineError.invalidOption("depthConfidence", reason: "must be in [0, 1], got \(depthConfidence)")
+        }
         try atLeast("--preview-frames", previewFrames, 0)
         try atLeast("previewLongSide", previewLongSide ?? 16, 16)
         try atLeast("--threads", threads, 1)

@@ -18,6 +18,8 @@ enum FitReport {
                 "max_splats": options.maxSplats, "strategy": strategy, "seed": options.seed,
                 "holdout_every": options.holdoutEvery, "initial_splats": initialSplats,
                 "checkpoint_every": options.checkpointEvery,
+                "depth_init": options.depthInit, "depth_points_target": options.depthPoints,
+                "depth_confidence": Double(options.depthConfidence),
                 "densify_from": options.densifyFrom, "densify_every": options.densifyEvery,
                 "densify_until": options.densifyUntil as Any, "opacity_reset_every": options.opacityResetEvery, "resumed": options.resume,
                 "exposure_compensation": options.exposureCompensation, "visible_adam": options.visibleAdam, "mask_mode": options.maskMode.rawValue,
@@ -31,6 +33,7 @@ enum FitReport {
             "train": metrics(result.train),
             "held_out": metrics(result.heldOut),
             "splats": result.splats,
+            "initial_points": ["total": initialSplats, "from_depth": result.depthPoints] as [String: Any],
             "peak_memory_bytes": result.peakMemoryBytes,
         ]
         let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
