@@ -17,7 +17,8 @@ enum { NG = CSPLAT_GRAD_STRIDE, TS = CSPLAT_TILE_SIZE, TP = CSPLAT_TILE_PIXELS }
 // passes no depth gradient.
 static inline __attribute__((always_inline)) void backward_tile(
     const csplat_raster_input *in, const csplat_raster_output *fw, const float *d_color, const float *d_alpha,
-    const float *d_depth, const float *bg, float *entry_grads, uint32_t *tile_stops, int32_t tile, const int with_depth) {
+    const float *d_depth, const float *bg, const uint32_t *entry_indices, float *entry_grads, uint32_t *tile_stops,
+    int32_t tile, const int with_depth) {
     const float alpha_min = in->options.alpha_min, alpha_max = in->options.alpha_max;
     splat_tile_box tb = splat_tile(in, tile);
     uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
@@ -56,9 +57,12 @@ static inline __attribute__((always_inline)) void backward_tile(
     tile_stops[tile] = max_last;
 
     for (uint32_t p = max_last; p-- > begin;) {
-        if (p >= begin + SPLAT_PREFETCH_AHEAD)
+        if (p >= begin + SPLAT_PREFETCH_AHEAD) {
             __builtin_prefetch(in->splats + in->sorted_splats[p - SPLAT_PREFETCH_AHEAD]);
-        float *out = entry_grads + (size_t)p * NG;
+            // The record's slot is in emission order, i.e. scattered: fetched for writing ahead.
+            __builtin_prefetch(entry_grads + (size_t)entry_indices[p - SPLAT_PREFETCH_AHEAD] * NG, 1);
+        }
+        float *out = entry_grads + (size_t)entry_indices[p] * NG;
         const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
         int32_t box[4];
         if (!splat_pixel_box(&tb, sp, box)) { memset(out, 0, NG * sizeof(float)); continue; }
@@ -137,13 +141,14 @@ static inline __attribute__((always_inline)) void backward_tile(
 
 void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raster_output *fw,
                                const float *d_color, const float *d_alpha, const float *d_depth,
-                               float *entry_grads, uint32_t *tile_stops, int32_t tile_begin, int32_t tile_end) {
+                               const uint32_t *entry_indices, float *entry_grads, uint32_t *tile_stops,
+                               int32_t tile_begin, int32_t tile_end) {
     const float zero_bg[3] = {0, 0, 0};
     const float *bg = in->background ? in->background : zero_bg;
     for (int32_t tile = tile_begin; tile < tile_end; tile++) {
         if (d_depth)
-            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_grads, tile_stops, tile, 1);
+            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_indices, entry_grads, tile_stops, tile, 1);
         else
-            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_grads, tile_stops, tile, 0);
+            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_indices, entry_grads, tile_stops, tile, 0);
     }
 }

@@ -178,7 +178,7 @@ public final class SplatRasterizer {
                 withOptionalPointer(dAlpha) { da in
                     withOptionalPointer(dDepth) { dd in
                         forEachRange(tileCount, threads: threads) { b, e in
-                            csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd,
+                            csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd, binning.entryIndices.pointer,
                                                       entryGrads.pointer, tileStops.pointer, Int32(b), Int32(e))
                         }
                     }

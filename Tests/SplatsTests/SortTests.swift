@@ -110,6 +110,9 @@ final class SortTests: XCTestCase {
             // Each entry's position is where the key sort put its emission index.
             let positions = Array(UnsafeBufferPointer(start: binning.entryPositions.pointer, count: total))
             XCTAssertEqual(sortedValues.map { Int(positions[Int($0)]) }, Array(0..<total))
+            // And each sorted entry's emission index is the key sort's value there.
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: binning.entryIndices.pointer, count: total)),
+                           Array(sortedValues[0..<total]))
             for tile in 0..<tileCount {
                 let (b, e) = (binning.tileRanges.pointer[2 * tile], binning.tileRanges.pointer[2 * tile + 1])
                 if ranges[2 * tile] == ranges[2 * tile + 1] {
