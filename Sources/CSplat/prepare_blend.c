@@ -26,3 +26,31 @@ void csplat_prepare_blend(const csplat_projected *p, csplat_blend_options option
         }
     }
 }
+
+void csplat_trim_tile_rects(const csplat_projected *p, const csplat_blend_splat *splats, int32_t begin, int32_t end) {
+    const float ts = (float)CSPLAT_TILE_SIZE;
+    for (int32_t i = begin; i < end; i++) {
+        if (p->tiles_touched[i] == 0) continue;
+        const csplat_blend_splat *s = splats + i;
+        int32_t *r = p->tile_rects + 4 * i;
+        const float mx = s->mean[0], my = s->mean[1], ex = s->extent[0], ey = s->extent[1];
+        // The pixel columns splat_pixel_box (raster_common.h) can return are
+        // [ceil(mx - ex - 0.5), floor(mx + ex - 0.5)], the same float expressions; their tiles
+        // are those integers divided by the tile size (exact), rounded down. fmaxf/fminf keep
+        // the old bound where a value is NaN.
+        float x0 = (float)r[0], y0 = (float)r[1], x1 = (float)r[2], y1 = (float)r[3];
+        if (ex >= 0 && ey >= 0) {
+            x0 = fmaxf(x0, floorf(ceilf(mx - ex - 0.5f) / ts));
+            x1 = fminf(x1, floorf(floorf(mx + ex - 0.5f) / ts) + 1.0f);
+            y0 = fmaxf(y0, floorf(ceilf(my - ey - 0.5f) / ts));
+            y1 = fminf(y1, floorf(floorf(my + ey - 0.5f) / ts) + 1.0f);
+        }
+        if (!(ex >= 0 && ey >= 0) || !(x0 < x1 && y0 < y1)) {
+            r[0] = r[1] = r[2] = r[3] = 0;
+            p->tiles_touched[i] = 0;
+            continue;
+        }
+        r[0] = (int32_t)x0; r[1] = (int32_t)y0; r[2] = (int32_t)x1; r[3] = (int32_t)y1;
+        p->tiles_touched[i] = (uint32_t)((r[2] - r[0]) * (r[3] - r[1]));
+    }
+}

@@ -90,6 +90,7 @@ public final class SplatRasterizer {
             forEachRange(n, threads: threads) { b, e in
                 csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
                 csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(b), Int32(e))
+                csplat_trim_tile_rects(&projected, blendSplats.pointer, Int32(b), Int32(e))
             }
         }
 

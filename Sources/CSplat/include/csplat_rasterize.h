@@ -25,6 +25,14 @@ typedef struct {
 void csplat_prepare_blend(const csplat_projected *projected, csplat_blend_options options,
                           csplat_blend_splat *out, int32_t begin, int32_t end);
 
+// Shrinks the tile rectangles (and tiles_touched) of splats [begin, end) to the tiles whose
+// pixels the blend loops can visit for them (the extents of their packed records `splats`), and
+// empties them for splats that reach no pixel. The entries dropped are the ones whose gradient
+// is zero and which change no pixel, so renders and gradients stay the same, with fewer entries
+// to bin and walk. Call after csplat_prepare_blend and before binning.
+void csplat_trim_tile_rects(const csplat_projected *projected, const csplat_blend_splat *splats,
+                            int32_t begin, int32_t end);
+
 typedef struct {
     const csplat_blend_splat *splats; // per splat (csplat_prepare_blend)
     const uint32_t *sorted_splats; // per entry, the splat, sorted by tile then depth
