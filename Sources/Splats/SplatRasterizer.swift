@@ -98,8 +98,8 @@ public final class SplatRasterizer {
         stageCPUSeconds.project = cpuClock.lap()
         // Bin and sort.
         let total = csplat_prefix_sum(tilesTouched.pointer, offsets.pointer, Int32(n))
-        guard total < UInt64(UInt32.max) else {
-            throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 32-bit indices")
+        guard total < UInt64(Int32.max) else {
+            throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 31-bit indices")
         }
         let entries = Int(total)
         entryGrads.reserve(entries * Int(CSPLAT_GRAD_STRIDE))
