@@ -29,8 +29,8 @@ void csplat_prepare_blend(const csplat_projected *p, csplat_blend_options option
 
 void csplat_trim_tile_rects(const csplat_projected *p, const csplat_blend_splat *splats, int32_t begin, int32_t end) {
     const float ts = (float)CSPLAT_TILE_SIZE;
+    // Branch-free (selects), so that the loop vectorises.
     for (int32_t i = begin; i < end; i++) {
-        if (p->tiles_touched[i] == 0) continue;
         const csplat_blend_splat *s = splats + i;
         int32_t *r = p->tile_rects + 4 * i;
         const float mx = s->mean[0], my = s->mean[1], ex = s->extent[0], ey = s->extent[1];
@@ -38,19 +38,14 @@ void csplat_trim_tile_rects(const csplat_projected *p, const csplat_blend_splat 
         // [ceil(mx - ex - 0.5), floor(mx + ex - 0.5)], the same float expressions; their tiles
         // are those integers divided by the tile size (exact), rounded down. fmaxf/fminf keep
         // the old bound where a value is NaN.
-        float x0 = (float)r[0], y0 = (float)r[1], x1 = (float)r[2], y1 = (float)r[3];
-        if (ex >= 0 && ey >= 0) {
-            x0 = fmaxf(x0, floorf(ceilf(mx - ex - 0.5f) / ts));
-            x1 = fminf(x1, floorf(floorf(mx + ex - 0.5f) / ts) + 1.0f);
-            y0 = fmaxf(y0, floorf(ceilf(my - ey - 0.5f) / ts));
-            y1 = fminf(y1, floorf(floorf(my + ey - 0.5f) / ts) + 1.0f);
-        }
-        if (!(ex >= 0 && ey >= 0) || !(x0 < x1 && y0 < y1)) {
-            r[0] = r[1] = r[2] = r[3] = 0;
-            p->tiles_touched[i] = 0;
-            continue;
-        }
-        r[0] = (int32_t)x0; r[1] = (int32_t)y0; r[2] = (int32_t)x1; r[3] = (int32_t)y1;
+        const float x0 = fmaxf((float)r[0], floorf(ceilf(mx - ex - 0.5f) / ts));
+        const float x1 = fminf((float)r[2], floorf(floorf(mx + ex - 0.5f) / ts) + 1.0f);
+        const float y0 = fmaxf((float)r[1], floorf(ceilf(my - ey - 0.5f) / ts));
+        const float y1 = fminf((float)r[3], floorf(floorf(my + ey - 0.5f) / ts) + 1.0f);
+        const int keep = (p->tiles_touched[i] != 0) & (ex >= 0.0f) & (ey >= 0.0f) & (x0 < x1) & (y0 < y1);
+        // Within the old rectangle when kept, so the conversions are exact.
+        r[0] = (int32_t)(keep ? x0 : 0.0f); r[1] = (int32_t)(keep ? y0 : 0.0f);
+        r[2] = (int32_t)(keep ? x1 : 0.0f); r[3] = (int32_t)(keep ? y1 : 0.0f);
         p->tiles_touched[i] = (uint32_t)((r[2] - r[0]) * (r[3] - r[1]));
     }
 }
