@@ -61,7 +61,8 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                               int32_t tile_begin, int32_t tile_end);
 
 // Backward over tiles [tile_begin, tile_end), back to front from the saved final transmittance
-// and last entry; sorted entries number below 2^31. d_color is width × height × 3; d_alpha and d_depth (width × height) may be NULL.
+// and last entry (sorted entries must number below 2^31). d_color is width × height × 3; d_alpha
+// and d_depth (width × height) may be NULL.
 // For each tile, writes tile_stops[tile] = one past the last sorted entry any of its pixels used
 // (entries from there on have zero gradient and are not written) and, for every sorted entry p
 // before it, entry_grads[entry_indices[p] * CSPLAT_GRAD_STRIDE + k]: the gradient with respect to
