@@ -35,7 +35,7 @@ void csplat_count_tile_entries(const csplat_projected *pr, const uint32_t *order
 
 void csplat_scatter_tile_entries(const csplat_projected *pr, const uint32_t *order, const uint32_t *offsets,
                                  int32_t tiles_x, uint32_t *cursors, uint32_t *sorted_splats,
-                                 uint32_t *entry_positions, uint32_t begin, uint32_t end) {
+                                 uint32_t *entry_positions, uint32_t *entry_indices, uint32_t begin, uint32_t end) {
     for (uint32_t p = begin; p < end; p++) {
         if (p + BUCKET_PREFETCH_AHEAD < end) {
             const uint32_t ahead = order[p + BUCKET_PREFETCH_AHEAD];
@@ -52,6 +52,7 @@ void csplat_scatter_tile_entries(const csplat_projected *pr, const uint32_t *ord
                 const uint32_t at = cursors[ty * tiles_x + tx]++;
                 sorted_splats[at] = i;
                 entry_positions[j] = at;
+                entry_indices[at] = j;
             }
     }
 }

@@ -2,9 +2,6 @@
 #include "csplat_rasterize.h"
 #include <math.h>
 
-// Splats ahead whose entry records are prefetched: they sit at scattered sorted positions.
-#define GATHER_PREFETCH_AHEAD 8
-
 void csplat_gather_gradients(const csplat_projected *pr, int32_t tiles_x, const uint32_t *offsets,
                              const uint32_t *entry_positions, const uint32_t *tile_stops,
                              const float *entry_grads, float *splat_grads,
@@ -12,19 +9,17 @@ void csplat_gather_gradients(const csplat_projected *pr, int32_t tiles_x, const 
                              int32_t begin, int32_t end) {
     const float zeros[CSPLAT_GRAD_STRIDE] = {0};
     for (int32_t i = begin; i < end; i++) {
-        if (i + GATHER_PREFETCH_AHEAD < end)
-            for (uint32_t j = offsets[i + GATHER_PREFETCH_AHEAD]; j < offsets[i + GATHER_PREFETCH_AHEAD + 1]; j++)
-                __builtin_prefetch(entry_grads + (size_t)entry_positions[j] * CSPLAT_GRAD_STRIDE);
         float sum[CSPLAT_GRAD_STRIDE] = {0};
         const int32_t *r = pr->tile_rects + 4 * i;
         uint32_t j = offsets[i];
         if (offsets[i + 1] > j) {
+            // The splat's records lie one after another from j on: one sweep through memory.
             for (int32_t ty = r[1]; ty < r[3]; ty++)
                 for (int32_t tx = r[0]; tx < r[2]; tx++, j++) {
-                    const uint32_t p = entry_positions[j];
                     // Entries past every pixel's last splat read zeros (a select, not a branch:
                     // which entries those are follows no pattern).
-                    const float *g = p < tile_stops[ty * tiles_x + tx] ? entry_grads + (size_t)p * CSPLAT_GRAD_STRIDE : zeros;
+                    const float *g = entry_positions[j] < tile_stops[ty * tiles_x + tx]
+                                         ? entry_grads + (size_t)j * CSPLAT_GRAD_STRIDE : zeros;
                     for (int k = 0; k < CSPLAT_GRAD_STRIDE; k++) sum[k] += g[k];
                 }
         }

@@ -17,13 +17,16 @@ enum { NG = CSPLAT_GRAD_STRIDE, TS = CSPLAT_TILE_SIZE, TP = CSPLAT_TILE_PIXELS }
 // passes no depth gradient.
 static inline __attribute__((always_inline)) void backward_tile(
     const csplat_raster_input *in, const csplat_raster_output *fw, const float *d_color, const float *d_alpha,
-    const float *d_depth, const float *bg, float *entry_grads, uint32_t *tile_stops, int32_t tile, const int with_depth) {
+    const float *d_depth, const float *bg, const uint32_t *entry_indices, float *entry_grads, uint32_t *tile_stops,
+    int32_t tile, const int with_depth) {
     const float alpha_min = in->options.alpha_min, alpha_max = in->options.alpha_max;
     splat_tile_box tb = splat_tile(in, tile);
     uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
     // Per pixel: upstream gradients, transmittance walked backwards, the bracket above.
     float gr[TP], gg[TP], gb[TP], gz[TP], rest[TP], trans[TP];
-    uint32_t last[TP];
+    // Entry indices fit in int32_t (csplat_rasterize_backward): signed compares vectorise in one
+    // instruction, unsigned ones do not.
+    int32_t last[TP];
     uint32_t max_last = begin;
     for (int i = 0; i < TP; i++) {
         gr[i] = gg[i] = gb[i] = gz[i] = rest[i] = 0; trans[i] = 1; last[i] = begin;
@@ -38,8 +41,8 @@ static inline __attribute__((always_inline)) void backward_tile(
             // Background and alpha output both depend on T_final only.
             float d_a = d_alpha ? d_alpha[o] : 0.0f;
             rest[i] = (d_a - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
-            last[i] = fw->last_entries[o];
-            if (last[i] > max_last) max_last = last[i];
+            last[i] = (int32_t)fw->last_entries[o];
+            if (fw->last_entries[o] > max_last) max_last = fw->last_entries[o];
         }
     // Per group of columns in each row, one past the last entry any of its pixels used:
     // entries at or beyond it change nothing there.
@@ -48,7 +51,7 @@ static inline __attribute__((always_inline)) void backward_tile(
         for (int32_t group = 0; group < TS / SPLAT_LANES; group++) {
             uint32_t m = begin;
             for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
-                uint32_t l = last[row * TS + group * SPLAT_LANES + lane];
+                uint32_t l = (uint32_t)last[row * TS + group * SPLAT_LANES + lane];
                 m = l > m ? l : m;
             }
             group_last[row][group] = m;
@@ -56,9 +59,12 @@ static inline __attribute__((always_inline)) void backward_tile(
     tile_stops[tile] = max_last;
 
     for (uint32_t p = max_last; p-- > begin;) {
-        if (p >= begin + SPLAT_PREFETCH_AHEAD)
+        if (p >= begin + SPLAT_PREFETCH_AHEAD) {
             __builtin_prefetch(in->splats + in->sorted_splats[p - SPLAT_PREFETCH_AHEAD]);
-        float *out = entry_grads + (size_t)p * NG;
+            // The record's slot is in emission order, i.e. scattered: fetched for writing ahead.
+            __builtin_prefetch(entry_grads + (size_t)entry_indices[p - SPLAT_PREFETCH_AHEAD] * NG, 1);
+        }
+        float *out = entry_grads + (size_t)entry_indices[p] * NG;
         const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
         int32_t box[4];
         if (!splat_pixel_box(&tb, sp, box)) { memset(out, 0, NG * sizeof(float)); continue; }
@@ -69,14 +75,17 @@ static inline __attribute__((always_inline)) void backward_tile(
         // Per-lane partial sums (one vector register each) keep the pixel loop vectorisable
         // and the sum order fixed: lane l sums columns l and l + SPLAT_LANES, row by row.
         // The 2D mean and conic gradients are linear in the moments of d_power · (dx, dy),
-        // so only those are summed per pixel.
+        // so only those are summed per pixel. d_power = alpha d_raw = op q with q = gauss d_raw
+        // (d_raw is zero where alpha is clamped), and q is also the opacity's term: the moments
+        // are summed of q and multiplied by op once.
         enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
         float partial[S_COUNT][SPLAT_LANES];
         memset(partial, 0, sizeof partial);
         for (int32_t row = box[2]; row < box[3]; row++) {
-            const float dy = my - ((float)(tb.y0 + row) + 0.5f);
+            const float dy = my - ((float)(tb.y0 + row) + 0.5f), dy2 = dy * dy;
             const splat_falloff_row fr = splat_falloff_at_row(falloff, dy);
             const int32_t base = row * TS;
+            const int32_t signed_p = (int32_t)p;
             // Whole groups of columns, as in the forward pass.
             for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++) {
             if (p >= group_last[row][group]) continue;
@@ -88,7 +97,7 @@ static inline __attribute__((always_inline)) void backward_tile(
                 const float gauss = splat_exp2(power);
                 const float raw = op * gauss;
                 const float alpha = fminf(alpha_max, raw);
-                const int32_t ok = (p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
+                const int32_t ok = (signed_p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
                 const float one_minus = 1.0f - alpha;
                 const float inv = 1.0f / one_minus;
                 const float before = trans[i] * inv;
@@ -97,18 +106,18 @@ static inline __attribute__((always_inline)) void backward_tile(
                 const float d_alpha_k = before * dot + rest[i] * inv;
                 // d gauss / d power = gauss for the natural exponent the moments below refer to.
                 const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
-                const float d_power = alpha * d_raw;
-                const float d_power_x = d_power * dx;
+                const float q = gauss * d_raw;
+                const float q_x = q * dx;
                 partial[S_R][lane] += w * gr[i];
                 partial[S_G][lane] += w * gg[i];
                 partial[S_B][lane] += w * gb[i];
                 if (with_depth) partial[S_Z][lane] += w * gz[i];
-                partial[S_OPACITY][lane] += gauss * d_raw;
-                partial[S_X][lane] += d_power_x;
-                partial[S_Y][lane] += d_power * dy;
-                partial[S_XX][lane] += d_power_x * dx;
-                partial[S_XY][lane] += d_power_x * dy;
-                partial[S_YY][lane] += d_power * dy * dy;
+                partial[S_OPACITY][lane] += q;
+                partial[S_X][lane] += q_x;
+                partial[S_Y][lane] += q * dy;
+                partial[S_XX][lane] += q_x * dx;
+                partial[S_XY][lane] += q_x * dy;
+                partial[S_YY][lane] += q * dy2;
                 rest[i] -= dot * w;
                 trans[i] *= ok ? inv : 1.0f; // = before when ok, as an unconditional store (see rasterize.c)
             }
@@ -122,11 +131,12 @@ static inline __attribute__((always_inline)) void backward_tile(
             sum[s] = (h[0] + h[2]) + (h[1] + h[3]);
         }
         // power = -½ (a dx² + c dy²) - b dx dy with dx = m_x - x: dpower/dm_x = -(a dx + b dy).
-        out[CSPLAT_GRAD_MEAN2D_X] = -(ka * sum[S_X] + kb * sum[S_Y]);
-        out[CSPLAT_GRAD_MEAN2D_Y] = -(kb * sum[S_X] + kc * sum[S_Y]);
-        out[CSPLAT_GRAD_CONIC_A] = -0.5f * sum[S_XX];
-        out[CSPLAT_GRAD_CONIC_B] = -sum[S_XY];
-        out[CSPLAT_GRAD_CONIC_C] = -0.5f * sum[S_YY];
+        const float sx = op * sum[S_X], sy = op * sum[S_Y];
+        out[CSPLAT_GRAD_MEAN2D_X] = -(ka * sx + kb * sy);
+        out[CSPLAT_GRAD_MEAN2D_Y] = -(kb * sx + kc * sy);
+        out[CSPLAT_GRAD_CONIC_A] = -0.5f * op * sum[S_XX];
+        out[CSPLAT_GRAD_CONIC_B] = -op * sum[S_XY];
+        out[CSPLAT_GRAD_CONIC_C] = -0.5f * op * sum[S_YY];
         out[CSPLAT_GRAD_OPACITY] = sum[S_OPACITY];
         out[CSPLAT_GRAD_COLOR_R] = sum[S_R];
         out[CSPLAT_GRAD_COLOR_G] = sum[S_G];
@@ -137,13 +147,14 @@ static inline __attribute__((always_inline)) void backward_tile(
 
 void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raster_output *fw,
                                const float *d_color, const float *d_alpha, const float *d_depth,
-                               float *entry_grads, uint32_t *tile_stops, int32_t tile_begin, int32_t tile_end) {
+                               const uint32_t *entry_indices, float *entry_grads, uint32_t *tile_stops,
+                               int32_t tile_begin, int32_t tile_end) {
     const float zero_bg[3] = {0, 0, 0};
     const float *bg = in->background ? in->background : zero_bg;
     for (int32_t tile = tile_begin; tile < tile_end; tile++) {
         if (d_depth)
-            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_grads, tile_stops, tile, 1);
+            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_indices, entry_grads, tile_stops, tile, 1);
         else
-            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_grads, tile_stops, tile, 0);
+            backward_tile(in, fw, d_color, d_alpha, d_depth, bg, entry_indices, entry_grads, tile_stops, tile, 0);
     }
 }

@@ -90,6 +90,7 @@ public final class SplatRasterizer {
             forEachRange(n, threads: threads) { b, e in
                 csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
                 csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(b), Int32(e))
+                csplat_trim_tile_rects(&projected, blendSplats.pointer, Int32(b), Int32(e))
             }
         }
 
@@ -97,8 +98,8 @@ public final class SplatRasterizer {
         stageCPUSeconds.project = cpuClock.lap()
         // Bin and sort.
         let total = csplat_prefix_sum(tilesTouched.pointer, offsets.pointer, Int32(n))
-        guard total < UInt64(UInt32.max) else {
-            throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 32-bit indices")
+        guard total < UInt64(Int32.max) else {
+            throw SplatsError.badCloud(field: "count", reason: "\(total) tile entries do not fit 31-bit indices")
         }
         let entries = Int(total)
         entryGrads.reserve(entries * Int(CSPLAT_GRAD_STRIDE))
@@ -178,7 +179,7 @@ public final class SplatRasterizer {
                 withOptionalPointer(dAlpha) { da in
                     withOptionalPointer(dDepth) { dd in
                         forEachRange(tileCount, threads: threads) { b, e in
-                            csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd,
+                            csplat_rasterize_backward(input, &forward, dc.baseAddress, da, dd, binning.entryIndices.pointer,
                                                       entryGrads.pointer, tileStops.pointer, Int32(b), Int32(e))
                         }
                     }

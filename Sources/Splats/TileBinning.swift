@@ -6,9 +6,11 @@ final class TileBinning {
     // Per splat: the depth sort.
     let keys = ScratchBuffer<UInt64>(), keysTmp = ScratchBuffer<UInt64>()
     let values = ScratchBuffer<UInt32>(), valuesTmp = ScratchBuffer<UInt32>()
-    // Per (tile, splat) entry: the splats sorted by tile then depth, and the sorted position of
-    // every entry in emission order (splat by splat).
+    // Per (tile, splat) entry: the splats sorted by tile then depth, the sorted position of
+    // every entry in emission order (splat by splat), and its inverse (the emission index of
+    // every sorted entry).
     let sortedSplats = ScratchBuffer<UInt32>(), entryPositions = ScratchBuffer<UInt32>()
+    let entryIndices = ScratchBuffer<UInt32>()
     // Per tile: [begin, end) into the sorted entries; per (chunk, tile) counts, then cursors.
     let tileRanges = ScratchBuffer<UInt32>()
     private let cursors = ScratchBuffer<UInt32>()
@@ -24,6 +26,7 @@ final class TileBinning {
         for buffer in [values, valuesTmp] { buffer.reserve(n) }
         sortedSplats.reserve(entries)
         entryPositions.reserve(entries)
+        entryIndices.reserve(entries)
         tileRanges.reserve(2 * tileCount)
         let (k, v) = (keys.pointer, values.pointer)
         forEachRange(n, threads: threads) { b, e in csplat_depth_keys(projected, k, v, Int32(b), Int32(e)) }
@@ -50,11 +53,11 @@ final class TileBinning {
             }
             tileRanges.pointer[2 * tile + 1] = start
         }
-        let (splats, positions) = (sortedSplats.pointer, entryPositions.pointer)
+        let (splats, positions, indices) = (sortedSplats.pointer, entryPositions.pointer, entryIndices.pointer)
         perChunk(chunks) { c in
             let (b, e) = bounds(c)
             csplat_scatter_tile_entries(projected, order, offsets, tilesX, table + c * tileCount,
-                                        splats, positions, b, e)
+                                        splats, positions, indices, b, e)
         }
     }
 }

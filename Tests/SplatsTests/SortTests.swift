@@ -110,6 +110,9 @@ final class SortTests: XCTestCase {
             // Each entry's position is where the key sort put its emission index.
             let positions = Array(UnsafeBufferPointer(start: binning.entryPositions.pointer, count: total))
             XCTAssertEqual(sortedValues.map { Int(positions[Int($0)]) }, Array(0..<total))
+            // And each sorted entry's emission index is the key sort's value there.
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: binning.entryIndices.pointer, count: total)),
+                           Array(sortedValues[0..<total]))
             for tile in 0..<tileCount {
                 let (b, e) = (binning.tileRanges.pointer[2 * tile], binning.tileRanges.pointer[2 * tile + 1])
                 if ranges[2 * tile] == ranges[2 * tile + 1] {
@@ -120,6 +123,49 @@ final class SortTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(total, 3 * n, "splats span several tiles")
+    }
+
+    /// Trimming keeps, inside each splat's tile rectangle, every tile holding a pixel where the
+    /// splat's alpha reaches alpha_min, and drops tiles (and whole splats below alpha_min).
+    func testTrimmedTileRectsKeepEveryReachedTile() {
+        var rng = SeededGenerator(seed: 31)
+        let camera = TestScene.camera(width: 200, height: 150, focal: 180, rng: &rng)
+        let cloud = TestScene.cloud(count: 300, shDegree: 0, camera: camera, pixelSigma: 0.5...6,
+                                    opacity: 0.002...0.9, rng: &rng)
+        var p = ProjectedSplats(cloud: cloud, camera: camera)
+        let n = cloud.count
+        let oldRects = p.rects, oldTotal = p.tilesTouched.reduce(0) { $0 + Int($1) }
+        let options = csplat_default_blend_options()
+        var packed = [csplat_blend_splat](repeating: csplat_blend_splat(), count: n)
+        withView(&p) { view in
+            csplat_prepare_blend(view, options, &packed, 0, Int32(n))
+            csplat_trim_tile_rects(view, packed, 0, Int32(n))
+        }
+        var belowAlphaMin = 0
+        for i in 0..<n {
+            let old = Array(oldRects[4 * i..<4 * i + 4]), new = Array(p.rects[4 * i..<4 * i + 4])
+            XCTAssertEqual(Int(p.tilesTouched[i]), Int((new[2] - new[0]) * (new[3] - new[1])), "splat \(i)")
+            if p.tilesTouched[i] > 0 {
+                XCTAssert(new[0] >= old[0] && new[1] >= old[1] && new[2] <= old[2] && new[3] <= old[3], "splat \(i)")
+            }
+            if p.opacities[i] < options.alpha_min { belowAlphaMin += 1; XCTAssertEqual(p.tilesTouched[i], 0) }
+            guard p.radii[i] > 0 else { continue }
+            // Every pixel of the old rectangle where alpha clearly reaches alpha_min.
+            let (mx, my) = (p.means2d[2 * i], p.means2d[2 * i + 1])
+            let (a, b, c) = (p.conics[3 * i], p.conics[3 * i + 1], p.conics[3 * i + 2])
+            for y in Int(old[1]) * 16..<min(Int(old[3]) * 16, camera.height) {
+                for x in Int(old[0]) * 16..<min(Int(old[2]) * 16, camera.width) {
+                    let dx = mx - (Float(x) + 0.5), dy = my - (Float(y) + 0.5)
+                    let alpha = p.opacities[i] * exp(-0.5 * (a * dx * dx + c * dy * dy) - b * dx * dy)
+                    guard alpha >= options.alpha_min * 1.01 else { continue }
+                    let (tx, ty) = (Int32(x / 16), Int32(y / 16))
+                    XCTAssert(tx >= new[0] && tx < new[2] && ty >= new[1] && ty < new[3],
+                              "splat \(i) reaches pixel (\(x), \(y)) outside its trimmed tiles")
+                }
+            }
+        }
+        XCTAssertGreaterThan(belowAlphaMin, 0, "some splats are below alpha_min")
+        XCTAssertLessThan(p.tilesTouched.reduce(0) { $0 + Int($1) }, oldTotal, "trimming drops entries")
     }
 
     private func withView<R>(_ p: inout ProjectedSplats, _ body: (UnsafePointer<csplat_projected>) -> R) -> R {

@@ -63,11 +63,12 @@ void csplat_count_tile_entries(const csplat_projected *projected, const uint32_t
 // For the splats order[begin ... end - 1], in that order, and each one's tiles in row-major order
 // of its tile rectangle: writes the splat to sorted_splats[cursors[t]], records that position as
 // entry_positions[j] for the entry's emission index j (offsets[i] + k for its k-th tile, as
-// csplat_emit_keys numbers entries), then advances cursors[t]. With cursors starting at the
-// positions the counts give, every tile's list comes out ordered by depth, ties by splat index,
-// exactly as the stable key sort orders it (entry_positions is the inverse of its values).
+// csplat_emit_keys numbers entries) and j as entry_indices[position], then advances cursors[t].
+// With cursors starting at the positions the counts give, every tile's list comes out ordered by
+// depth, ties by splat index, exactly as the stable key sort orders it (entry_indices are its
+// sorted values, entry_positions their inverse).
 void csplat_scatter_tile_entries(const csplat_projected *projected, const uint32_t *order, const uint32_t *offsets,
                                  int32_t tiles_x, uint32_t *cursors, uint32_t *sorted_splats,
-                                 uint32_t *entry_positions, uint32_t begin, uint32_t end);
+                                 uint32_t *entry_positions, uint32_t *entry_indices, uint32_t begin, uint32_t end);
 
 #endif

@@ -25,6 +25,14 @@ typedef struct {
 void csplat_prepare_blend(const csplat_projected *projected, csplat_blend_options options,
                           csplat_blend_splat *out, int32_t begin, int32_t end);
 
+// Shrinks the tile rectangles (and tiles_touched) of splats [begin, end) to the tiles whose
+// pixels the blend loops can visit for them (the extents of their packed records `splats`), and
+// empties them for splats that reach no pixel. The entries dropped are the ones whose gradient
+// is zero and which change no pixel, so renders and gradients stay the same, with fewer entries
+// to bin and walk. Call after csplat_prepare_blend and before binning.
+void csplat_trim_tile_rects(const csplat_projected *projected, const csplat_blend_splat *splats,
+                            int32_t begin, int32_t end);
+
 typedef struct {
     const csplat_blend_splat *splats; // per splat (csplat_prepare_blend)
     const uint32_t *sorted_splats; // per entry, the splat, sorted by tile then depth
@@ -53,21 +61,25 @@ void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster
                               int32_t tile_begin, int32_t tile_end);
 
 // Backward over tiles [tile_begin, tile_end), back to front from the saved final transmittance
-// and last entry. d_color is width × height × 3; d_alpha and d_depth (width × height) may be NULL.
+// and last entry (sorted entries must number below 2^31). d_color is width × height × 3; d_alpha
+// and d_depth (width × height) may be NULL.
 // For each tile, writes tile_stops[tile] = one past the last sorted entry any of its pixels used
 // (entries from there on have zero gradient and are not written) and, for every sorted entry p
-// before it, entry_grads[p * CSPLAT_GRAD_STRIDE + k]: the gradient with respect to the splat's
-// 2D mean, conic, opacity, colour and depth through that tile alone. Stored in sorted order, so
-// each tile writes one contiguous run. Tiles never share entries, so tile ranges can run in
-// parallel and the result does not depend on the split.
+// before it, entry_grads[entry_indices[p] * CSPLAT_GRAD_STRIDE + k]: the gradient with respect to
+// the splat's 2D mean, conic, opacity, colour and depth through that tile alone. entry_indices
+// maps sorted positions to emission indices (csplat_scatter_tile_entries), so the records land
+// splat by splat, where the gather reads them in one sweep. Tiles never share entries, so tile
+// ranges can run in parallel and the result does not depend on the split.
 void csplat_rasterize_backward(const csplat_raster_input *in, const csplat_raster_output *forward,
                                const float *d_color, const float *d_alpha, const float *d_depth,
-                               float *entry_grads, uint32_t *tile_stops, int32_t tile_begin, int32_t tile_end);
+                               const uint32_t *entry_indices, float *entry_grads, uint32_t *tile_stops,
+                               int32_t tile_begin, int32_t tile_end);
 
 // For splats [begin, end): splat_grads[i] = Σ of the gradients of the splat's entries, taken in
 // emission order (its tiles in row-major order of its tile rectangle): entry j = offsets[i] + k
-// sits at sorted position p = entry_positions[j] (csplat_scatter_tile_entries) and counts when
-// p < tile_stops of its tile (csplat_rasterize_backward); the others are zero.
+// has its record at entry_grads[j * CSPLAT_GRAD_STRIDE] and counts when its sorted position
+// p = entry_positions[j] (csplat_scatter_tile_entries) is below tile_stops of its tile
+// (csplat_rasterize_backward); the others are zero.
 // If mean2d_grad_norms is not NULL, adds |dL/d mean2d| (pixels) of each splat that touched a
 // tile, and if visible_counts is not NULL adds 1 for it: the statistics of adaptive density control.
 void csplat_gather_gradients(const csplat_projected *projected, int32_t tiles_x, const uint32_t *offsets,

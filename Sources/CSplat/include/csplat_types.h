@@ -64,7 +64,8 @@ typedef struct {
 } csplat_gaussian_grads;
 
 // What projection writes per splat. A culled splat (behind the near plane, degenerate, or
-// touching no tile) has radius 0, tiles_touched 0 and zeros elsewhere.
+// touching no tile) has radius 0, tiles_touched 0 and zeros elsewhere. csplat_trim_tile_rects
+// may then shrink the tile rectangles (to none for a splat that reaches no pixel, radius kept).
 typedef struct {
     float *means2d;          // count × 2, pixels
     float *conics;           // count × 3: (a, b, c) of the inverse 2D covariance [[a b] [b c]]
