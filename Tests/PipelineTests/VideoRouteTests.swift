@@ -37,8 +37,10 @@ final class VideoRouteTests: XCTestCase {
         options.fit.threads = 2
         let scene = root.appendingPathComponent("scene")
         let result = try VideoRoute.run(input: video, output: scene, options: options)
-        XCTAssertEqual(result.estimate.images.count, 10)
-        XCTAssertGreaterThanOrEqual(result.estimate.model.registeredCount, 9)
+        // The budget is a most: keyframes are spread by image motion over the 20 frames.
+        XCTAssertLessThanOrEqual(result.estimate.images.count, 10)
+        XCTAssertGreaterThanOrEqual(result.estimate.images.count, 5)
+        XCTAssertEqual(result.estimate.model.registeredCount, result.estimate.images.count)
 
         // The splats started from the sparse points and the estimate's depth maps (as many,
         // before any densification).
