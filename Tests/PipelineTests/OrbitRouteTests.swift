@@ -81,6 +81,19 @@ final class OrbitRouteTests: XCTestCase {
         XCTAssertEqual(fit["splats"] as? Int, result.fit.splats)
         XCTAssertEqual((fit["settings"] as? [String: Any])?["iterations"] as? Int, 40)
         XCTAssertNotNil((report["timings_seconds"] as? [String: Any])?["total"])
+        // The fit learnt the framed input itself at the input's camera (view 0), the generated
+        // views elsewhere; with another input elevation no view has the input's camera.
+        XCTAssertEqual((report["notes"] as? [String])?.count, 1)
+        let (fitData, notes) = try OrbitRoute.fitData(scene, generated: result.generate, options: options.generate)
+        XCTAssertEqual(notes.count, 1)
+        XCTAssertEqual(fitData.views[0].pixels, try ImageFile.read(scene.appendingPathComponent("input.png")).bytes())
+        XCTAssertNotEqual(fitData.views[0].pixels, try ImageFile.read(scene.appendingPathComponent(cameras.frames[0].filePath)).bytes())
+        for k in 1..<fitData.views.count {
+            XCTAssertEqual(fitData.views[k].pixels, try ImageFile.read(scene.appendingPathComponent(cameras.frames[k].filePath)).bytes())
+        }
+        var tilted = options.generate
+        tilted.inputElevation = 35
+        XCTAssertNil(OrbitRoute.inputView(result.generate, options: tilted))
         // Nothing left behind by the staging.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".") }
         XCTAssertEqual(leftovers, [])

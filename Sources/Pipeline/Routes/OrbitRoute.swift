@@ -50,13 +50,36 @@ public enum OrbitRoute {
         let generateSeconds = Date().timeIntervalSince(clock)
 
         let fitClock = Date()
-        let fit = try FitJob.run(data: output, output: output, options: options.fit, progress: sink)
+        let (loaded, notes) = try fitData(output, generated: generated, options: options.generate)
+        let fit = try FitJob.run(loaded: loaded, data: output, output: output, options: options.fit, progress: sink)
         let fitReport = try RouteReport.read(output.appendingPathComponent("report.json"))
         let fitSeconds = Date().timeIntervalSince(fitClock)
 
         try RouteReport.write(route: "orbit", input: image, stages: ["generate": generateReport, "fit": fitReport],
                               timings: ["generate": generateSeconds, "fit": fitSeconds, "total": Date().timeIntervalSince(clock)],
-                              notes: [], to: output.appendingPathComponent("report.json"))
+                              notes: notes, to: output.appendingPathComponent("report.json"))
         return OrbitRouteResult(generate: generated, fit: fit)
+    }
+
+    /// The generated clip as fit data, with the framed input in place of the generated view at
+    /// the input's camera: it is the one true view of the object, which the model only redraws.
+    static func fitData(_ output: URL, generated: GenerateResult, options: GenerateOptions) throws -> (FitData, [String]) {
+        var loaded = try FitData.load(output)
+        let input = generated.framed.image
+        guard let view = inputView(generated, options: options), loaded.views.indices.contains(view),
+              loaded.views[view].channels == input.channels, loaded.views[view].pixels.count == input.pixels.count else {
+            return (loaded, [])
+        }
+        loaded.views[view].pixels = input.bytes()
+        return (loaded, ["the fit uses input.png (the framed input) in place of \(loaded.frames[view].filePath), at its camera"])
+    }
+
+    /// The generated view whose camera is the input's (azimuth 0 on the first ring, when that
+    /// ring is at the input's elevation), if any.
+    static func inputView(_ generated: GenerateResult, options: GenerateOptions) -> Int? {
+        let inputElevation = options.inputElevation ?? generated.config.orbitElevation
+        guard options.ringOffsets.first == 0, inputElevation == generated.config.orbitElevation,
+              generated.frames.first?.filePath == "images/view_000.png" else { return nil }
+        return 0
     }
 }
