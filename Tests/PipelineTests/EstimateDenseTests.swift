@@ -11,8 +11,6 @@ import XCTest
 /// that match the renderer's true depth.
 final class EstimateDenseTests: XCTestCase {
     private var folder: URL!
-    private let scenes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Scenes")
 
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-dense-\(UUID().uuidString)")
@@ -36,12 +34,8 @@ final class EstimateDenseTests: XCTestCase {
     /// data, and over confident pixels the depth (scaled by the Sim(3) that aligns the cameras)
     /// is within 3 % of the truth at the median, covering over half of each image.
     func testDistortedRoomGivesPinholeImagesAndDepth() throws {
-        var yaml = try String(contentsOf: scenes.appendingPathComponent("room-walkthrough.yaml"), encoding: .utf8)
-        XCTAssertTrue(yaml.contains("frames: 90"))
-        yaml = yaml.replacingOccurrences(of: "frames: 90", with: "frames: 20")
-        let recipe = try SceneRecipe.parse(yaml: yaml, file: "room-walkthrough.yaml", folder: scenes, seed: 1)
         let render = folder.appendingPathComponent("render")
-        _ = try RenderJob.run(recipe, output: render)
+        try ShippedRecipe.render("room-walkthrough.yaml", replacing: [("frames: 90", "frames: 20")], to: render)
         let truth = try TransformsFile.read(from: render.appendingPathComponent("cameras.json"))
         let k = truth.frames[0].camera.intrinsics
         let lens = Intrinsics(fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, distortion: Distortion(k1: -0.08))
@@ -144,11 +138,8 @@ final class EstimateDenseTests: XCTestCase {
     /// Without distortion worth removing and with depth turned off: cameras.json points at
     /// images/ with the (tiny) distortion dropped, and no depth folder.
     func testPinholeInputWithoutDepth() throws {
-        var yaml = try String(contentsOf: scenes.appendingPathComponent("room-walkthrough.yaml"), encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "frames: 90", with: "frames: 10")
-        let recipe = try SceneRecipe.parse(yaml: yaml, file: "room-walkthrough.yaml", folder: scenes, seed: 1)
         let render = folder.appendingPathComponent("render")
-        _ = try RenderJob.run(recipe, output: render)
+        try ShippedRecipe.render("room-walkthrough.yaml", replacing: [("frames: 90", "frames: 10")], to: render)
         var options = EstimateOptions()
         options.features.maxKeypoints = 1024
         options.depth.enabled = false

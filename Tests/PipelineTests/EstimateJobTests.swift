@@ -8,8 +8,6 @@ import XCTest
 
 final class EstimateJobTests: XCTestCase {
     private var folder: URL!
-    private let scenes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Scenes")
 
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vid2world-estimate-\(UUID().uuidString)")
@@ -22,12 +20,8 @@ final class EstimateJobTests: XCTestCase {
     /// cameras with the focal started from the 60° prior (the truth is 75° across the long
     /// side): accuracy after a Sim(3) alignment, the files, and a rerun served from the cache.
     func testRoomWalkthroughFromImages() throws {
-        var yaml = try String(contentsOf: scenes.appendingPathComponent("room-walkthrough.yaml"), encoding: .utf8)
-        XCTAssertTrue(yaml.contains("frames: 90"))
-        yaml = yaml.replacingOccurrences(of: "frames: 90", with: "frames: 24")
-        let recipe = try SceneRecipe.parse(yaml: yaml, file: "room-walkthrough.yaml", folder: scenes, seed: 1)
         let render = folder.appendingPathComponent("render")
-        _ = try RenderJob.run(recipe, output: render)
+        try ShippedRecipe.render("room-walkthrough.yaml", replacing: [("frames: 90", "frames: 24")], to: render)
         let truth = try TransformsFile.read(from: render.appendingPathComponent("cameras.json"))
 
         var options = EstimateOptions()
@@ -85,7 +79,7 @@ final class EstimateJobTests: XCTestCase {
 
     /// Five copies of one frame: no camera motion, so no initial pair — an error that says so.
     func testIdenticalImagesFailClearly() throws {
-        let recipe = try SceneRecipe.load(scenes.appendingPathComponent("orbit-object.yaml"))
+        let recipe = try SceneRecipe.load(ShippedRecipe.scenes.appendingPathComponent("orbit-object.yaml"))
         let render = folder.appendingPathComponent("render")
         _ = try RenderJob.run(SceneRecipe(scene: recipe.scene, rig: .explicit([PlacedCamera(camera: recipe.rig.frames()[0].camera)]),
                                           settings: recipe.settings), output: render)

@@ -16,7 +16,7 @@ final class SceneCommandLineTests: XCTestCase {
         let blank = root.appendingPathComponent("blank.png")
         try PNGFile.write(Image(width: 40, height: 30, fill: 0.5), to: blank)
         let empty = root.appendingPathComponent("empty.jpg")
-        FileManager.default.createFile(atPath: empty.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty.path, contents: Data())
         let missing = root.appendingPathComponent("missing.mov").path
         let junkImage = root.appendingPathComponent("junk.png"), junkVideo = root.appendingPathComponent("junk.mp4")
         for url in [junkImage, junkVideo] { try Data((0..<500).map { UInt8(($0 * 37) % 251) }).write(to: url) }
