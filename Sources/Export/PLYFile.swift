@@ -67,105 +67,14 @@ public enum PLYFile {
     /// normals, Brush orders fields its own way); any scalar type is accepted; SH degree 0–3 follows
     /// from the number of `f_rest_*` properties. A file whose header disagrees with its size is refused.
     public static func read(_ url: URL) throws -> GaussianCloud {
-        let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { throw ExportError.missingFile(path) }
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
-            throw ExportError.unreadable(path, reason: error.localizedDescription)
-        }
-        if data.isEmpty { throw ExportError.unreadable(path, reason: "the file is empty") }
-        let header = try PLYHeader.parse(data, path: path)
-        guard let vertexIndex = header.elements.firstIndex(where: { $0.name == "vertex" }) else {
-            throw ExportError.badHeader(path, reason: "no 'vertex' element")
-        }
-        let vertex = header.elements[vertexIndex]
-        let table = try PropertyTable(vertex, path: path)
-        let shDegree = table.shDegree
-        var cloud = GaussianCloud(count: 0, shDegree: shDegree)
-
-        switch header.format {
-        case .ascii:
-            cloud = try readASCII(data, header: header, vertexIndex: vertexIndex, table: table, path: path)
-        case .binaryLittleEndian, .binaryBigEndian:
-            guard vertexIndex == 0 || header.elements[..<vertexIndex].allSatisfy({ $0.stride != nil }) else {
-                throw ExportError.badHeader(path, reason: "variable-size element before 'vertex'")
-            }
-            guard let stride = vertex.stride else { throw ExportError.badHeader(path, reason: "list property in 'vertex'") }
-            let before = header.elements[..<vertexIndex].reduce(0) { $0 + $1.count * ($1.stride ?? 0) }
-            let available = data.count - header.bodyOffset - before
-            // Bound the count by the bytes present before allocating anything.
-            let (needed, overflow) = vertex.count.multipliedReportingOverflow(by: stride)
-            guard !overflow, needed <= available else {
-                throw ExportError.sizeMismatch(path, reason: "header promises \(vertex.count) splats (\(needed) bytes) but the body holds \(max(0, available)) bytes")
-            }
-            let fixedAfter = header.elements[(vertexIndex + 1)...].allSatisfy { $0.stride != nil }
-            let after = header.elements[(vertexIndex + 1)...].reduce(0) { $0 + $1.count * ($1.stride ?? 0) }
-            if fixedAfter, needed + after != available {
-                throw ExportError.sizeMismatch(path, reason: "header describes \(needed + after) body bytes, the file holds \(available)")
-            }
-            cloud = decodeBinary(data, offset: header.bodyOffset + before, element: vertex, table: table,
-                                 bigEndian: header.format == .binaryBigEndian)
-        }
+        var table: PropertyTable?
+        var cloud = GaussianCloud(count: 0, shDegree: 0)
+        try PLYVertices.read(url, noun: "splats", prepare: { vertex in
+            let found = try PropertyTable(vertex, path: url.path)
+            table = found
+            cloud = GaussianCloud(count: vertex.count, shDegree: found.shDegree)
+        }, store: { i, row in table!.store(row, into: &cloud, at: i) })
         return cloud
-    }
-
-    private static func decodeBinary(_ data: Data, offset: Int, element: PLYHeader.Element, table: PropertyTable,
-                                     bigEndian: Bool) -> GaussianCloud {
-        var cloud = GaussianCloud(count: element.count, shDegree: table.shDegree)
-        var stride = 0
-        var columnOffsets: [Int] = []
-        for property in element.properties { columnOffsets.append(stride); stride += property.type.size }
-        data.withUnsafeBytes { raw in
-            let base = raw.baseAddress!.advanced(by: offset)
-            for i in 0..<element.count {
-                let record = base.advanced(by: i * stride)
-                var row = [Float](repeating: 0, count: element.properties.count)
-                for (p, property) in element.properties.enumerated() {
-                    row[p] = scalar(record.advanced(by: columnOffsets[p]), property.type, bigEndian: bigEndian)
-                }
-                table.store(row, into: &cloud, at: i)
-            }
-        }
-        return cloud
-    }
-
-    private static func readASCII(_ data: Data, header: PLYHeader, vertexIndex: Int, table: PropertyTable, path: String) throws -> GaussianCloud {
-        guard let text = String(data: data[(data.startIndex + header.bodyOffset)...], encoding: .ascii) else {
-            throw ExportError.badHeader(path, reason: "ASCII body is not text")
-        }
-        var lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })[...]
-        for element in header.elements[..<vertexIndex] { lines = lines.dropFirst(element.count) }
-        let vertex = header.elements[vertexIndex]
-        guard lines.count >= vertex.count else {
-            throw ExportError.sizeMismatch(path, reason: "header promises \(vertex.count) splats, the body has \(lines.count) lines")
-        }
-        var cloud = GaussianCloud(count: vertex.count, shDegree: table.shDegree)
-        for (i, line) in lines.prefix(vertex.count).enumerated() {
-            let values = line.split(separator: " ").compactMap { Float($0) }
-            guard values.count == vertex.properties.count else {
-                throw ExportError.sizeMismatch(path, reason: "line \(i + 1) of the body has \(values.count) values, expected \(vertex.properties.count)")
-            }
-            table.store(values, into: &cloud, at: i)
-        }
-        return cloud
-    }
-
-    private static func scalar(_ p: UnsafeRawPointer, _ type: PLYHeader.ScalarType, bigEndian: Bool) -> Float {
-        switch type {
-        case .int8: return Float(p.loadUnaligned(as: Int8.self))
-        case .uint8: return Float(p.loadUnaligned(as: UInt8.self))
-        case .int16: let v = p.loadUnaligned(as: Int16.self); return Float(bigEndian ? v.byteSwapped : v)
-        case .uint16: let v = p.loadUnaligned(as: UInt16.self); return Float(bigEndian ? v.byteSwapped : v)
-        case .int32: let v = p.loadUnaligned(as: Int32.self); return Float(bigEndian ? v.byteSwapped : v)
-        case .uint32: let v = p.loadUnaligned(as: UInt32.self); return Float(bigEndian ? v.byteSwapped : v)
-        case .float32:
-            let bits = p.loadUnaligned(as: UInt32.self)
-            return Float(bitPattern: bigEndian ? bits.byteSwapped : bits)
-        case .float64:
-            let bits = p.loadUnaligned(as: UInt64.self)
-            return Float(Double(bitPattern: bigEndian ? bits.byteSwapped : bits))
-        case .list: return 0
-        }
     }
 }
 

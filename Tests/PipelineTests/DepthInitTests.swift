@@ -1,3 +1,4 @@
+import Export
 import Foundation
 import Geometry
 import Media
@@ -194,5 +195,32 @@ final class DepthInitTests: XCTestCase {
         let result = try FitJob.run(data: data, output: root.appendingPathComponent("scene"), options: options, progress: nil)
         XCTAssertEqual(result.depthPoints, 0)
         XCTAssertEqual(result.initialSplats, 200)
+    }
+
+    /// A cameras file's `ply_file_path` (nerfstudio's initial points) starts the fit from those
+    /// points; a missing or broken file is named.
+    func testPointsNamedByTheCamerasFile() throws {
+        let data = try renderPlane(views: 3)
+        let url = data.appendingPathComponent("cameras.json")
+        var root = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        root["ply_file_path"] = "points.ply"
+        try JSONSerialization.data(withJSONObject: root).write(to: url)
+        XCTAssertThrowsError(try FitData.load(data)) {
+            XCTAssertTrue("\($0)".contains(data.appendingPathComponent("points.ply").path) && "\($0)".contains("missing"), "\($0)")
+        }
+        try Data("ply\nformat binary_little_endian 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\nend_header\n".utf8)
+            .write(to: data.appendingPathComponent("points.ply"))
+        XCTAssertThrowsError(try FitData.load(data)) { XCTAssertTrue("\($0)".contains("points.ply") && "\($0)".contains("truncated"), "\($0)") }
+        try PointCloudFile.write(positions: [0.5, 0, 0.25, -1, 0, 1], colours: [255, 0, 0, 0, 255, 0], to: data.appendingPathComponent("points.ply"))
+        let loaded = try FitData.load(data)
+        XCTAssertEqual(loaded.pointPositions, [0.5, 0, 0.25, -1, 0, 1])
+        XCTAssertEqual(loaded.pointColors, [1, 0, 0, 0, 1, 0])
+        var options = FitOptions()
+        options.iterations = 1
+        options.previewFrames = 0
+        options.checkpointEvery = 0
+        options.holdoutEvery = 0
+        options.depthInit = false
+        XCTAssertEqual(try FitJob.run(data: data, output: self.root.appendingPathComponent("scene"), options: options, progress: nil).initialSplats, 2)
     }
 }

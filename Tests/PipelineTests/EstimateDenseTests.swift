@@ -154,6 +154,11 @@ final class EstimateDenseTests: XCTestCase {
         XCTAssertTrue(cameras.frames.allSatisfy { $0.filePath.hasPrefix("images/") && $0.camera.intrinsics.distortion.isNone })
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("depth").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("undistorted").path))
-        XCTAssertEqual(try FitData.load(out).views.count, result.model.registeredCount)
+        // `vid2world fit OUT` starts from the sparse points that cameras.json names.
+        let loaded = try FitData.load(out)
+        XCTAssertEqual(loaded.views.count, result.model.registeredCount)
+        XCTAssertGreaterThan(result.model.points.count, 0)
+        XCTAssertEqual(loaded.pointPositions, result.model.points.flatMap { [Float($0.position.x), Float($0.position.y), Float($0.position.z)] })
+        XCTAssertEqual(loaded.pointColors.count, loaded.pointPositions.count)
     }
 }

@@ -39,7 +39,8 @@ public struct DenseSummary: Sendable {
 /// - `cameras.json` is rewritten to always describe pinhole images the fit can use: each frame's
 ///   `file_path` (undistorted images when resampled), `depth_file_path` and
 ///   `depth_confidence_file_path`, and the global `depth_unit_scale_factor`, as `vid2world
-///   render` writes them for its true depth.
+///   render` writes them for its true depth; `ply_file_path` names `sparse.ply` (the points are
+///   in the same world frame, undistorted or not), so `vid2world fit OUT` starts from them too.
 enum DenseOutputs {
     static func write(_ result: EstimateResult, files: [URL], features: [Features], to output: URL,
                       options: EstimateOptions, progress sink: ProgressSink?) throws -> DenseSummary {
@@ -119,7 +120,8 @@ enum DenseOutputs {
         // cameras.json: pinhole cameras of the images the fit should read, with their depth.
         let frames = registered.map { CameraFrame(filePath: imageFolder + "/" + imageNames[$0], camera: cameras[$0]!) }
         let depthPaths = registered.map { maps[$0] == nil ? nil : "depth/" + stems[$0] }
-        try writeCameras(frames, depth: depthPaths, unit: unit, to: output.appendingPathComponent("cameras.json"))
+        try writeCameras(frames, depth: depthPaths, unit: unit, points: EstimateOutputs.sparsePointsName,
+                         to: output.appendingPathComponent("cameras.json"))
 
         let written = maps.compactMap { $0 }
         return DenseSummary(maxDistortionPixels: displacement, undistorted: undistort, imageFolder: imageFolder,
@@ -139,8 +141,9 @@ enum DenseOutputs {
         return (raw / magnitude).rounded(.up) * magnitude
     }
 
-    /// nerfstudio transforms with the depth keys that `vid2world render` also writes.
-    static func writeCameras(_ frames: [CameraFrame], depth: [String?], unit: Double, to url: URL) throws {
+    /// nerfstudio transforms with the depth keys that `vid2world render` also writes, and
+    /// nerfstudio's `ply_file_path` naming the sparse points the fit starts from.
+    static func writeCameras(_ frames: [CameraFrame], depth: [String?], unit: Double, points: String?, to url: URL) throws {
         try TransformsFile(frames: frames).write(to: url)
         do {
             guard var root = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
@@ -154,6 +157,7 @@ enum DenseOutputs {
             }
             root["frames"] = entries
             if depth.contains(where: { $0 != nil }) { root["depth_unit_scale_factor"] = unit }
+            if let points { root["ply_file_path"] = points }
             let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try AtomicFile.write(data, to: url)
         } catch let error as PipelineError {

@@ -1,10 +1,14 @@
 import Estimate
+import Export
 import Foundation
 import Geometry
 import Media
 
 /// The files an estimate run leaves in its output folder.
 enum EstimateOutputs {
+    /// The sparse points as a PLY point cloud; cameras.json names it (`ply_file_path`).
+    static let sparsePointsName = "sparse.ply"
+
     static func write(_ result: EstimateResult, files: [URL], features: [Features], to output: URL) throws {
         let model = result.model
         try linkImages(files, into: output.appendingPathComponent("images"))
@@ -17,7 +21,8 @@ enum EstimateOutputs {
         let sparse = output.appendingPathComponent("sparse")
         try FileManager.default.createDirectory(at: sparse, withIntermediateDirectories: true)
         try ColmapText.write(model, names: result.images, features: features, colours: colours, to: sparse)
-        try atomically(output.appendingPathComponent("sparse.ply")) { try PointCloudPLY.data(model.points.map(\.position), colours: colours).write(to: $0) }
+        try PointCloudFile.write(positions: model.points.flatMap { [Float($0.position.x), Float($0.position.y), Float($0.position.z)] },
+                                 colours: colours.flatMap { [$0.x, $0.y, $0.z] }, to: output.appendingPathComponent(sparsePointsName))
     }
 
     static func writeReport(_ result: EstimateResult, input: URL, to url: URL) throws {
@@ -100,29 +105,5 @@ enum EstimateOutputs {
             try? FileManager.default.removeItem(at: temporary)
             throw PipelineError.invalidOption(url.path, reason: "cannot write (\(error))")
         }
-    }
-}
-
-/// Standard binary little-endian PLY point cloud: x y z (float) red green blue (uchar).
-enum PointCloudPLY {
-    static func data(_ points: [Vec3], colours: [SIMD3<UInt8>]) -> Data {
-        var data = Data("""
-        ply
-        format binary_little_endian 1.0
-        comment written by vid2world estimate
-        element vertex \(points.count)
-        property float x
-        property float y
-        property float z
-        property uchar red
-        property uchar green
-        property uchar blue
-        end_header\n
-        """.utf8)
-        for (p, c) in zip(points, colours) {
-            for v in [Float(p.x), Float(p.y), Float(p.z)] { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-            data.append(contentsOf: [c.x, c.y, c.z])
-        }
-        return data
     }
 }

@@ -42,15 +42,7 @@ enum DepthFiles {
 
     /// Each frame's `file_path` ("" when absent) and depth files.
     private static func entries(_ url: URL, folder: URL) throws -> [(image: String, depth: DepthFile?)] {
-        let root: [String: Any]
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
-                throw PipelineError.badData(url.path, reason: "is not a JSON object")
-            }
-            root = object
-        } catch let error as PipelineError { throw error } catch {
-            throw PipelineError.badData(url.path, reason: "cannot be read (\(error.localizedDescription))")
-        }
+        let root = try TransformsKeys.root(url)
         guard let frames = root["frames"] as? [[String: Any]] else {
             throw PipelineError.badData(url.path, reason: "frames is not an array of objects")
         }

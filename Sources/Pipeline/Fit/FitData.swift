@@ -10,7 +10,9 @@ import Splats
 /// images in DATA/images or DATA. Masks are looked up in a `masks` folder beside the images, named
 /// `<image name>.png` or `<image stem>.png`; black (< 0.5) marks a masked-out pixel. Depth maps
 /// come from the cameras file's `depth_file_path` keys; a COLMAP model takes them from a
-/// `cameras.json` in DATA (as `vid2world estimate` writes), matched by image stem.
+/// `cameras.json` in DATA (as `vid2world estimate` writes), matched by image stem. Initial
+/// points come from a COLMAP model's points3D.txt, or from the PLY a cameras file names with
+/// nerfstudio's `ply_file_path` key.
 public struct FitData {
     public var views: [TrainingView]
     /// The cameras as read (same order as `views`), with the file paths relative to DATA.
@@ -56,8 +58,9 @@ public struct FitData {
             views.append(try loadView(image: image, camera: frame.camera, camerasFile: url, root: folder))
             frames.append(frame)
         }
-        return FitData(views: views, frames: frames, pointPositions: [], pointColors: [], camerasFile: url,
-                       depth: try DepthFiles.read(url, folder: folder))
+        let points = try InitialPoints.read(camerasFile: url, folder: folder)
+        return FitData(views: views, frames: frames, pointPositions: points.positions, pointColors: points.colours,
+                       camerasFile: url, depth: try DepthFiles.read(url, folder: folder))
     }
 
     static func loadColmap(_ model: URL, folder: URL) throws -> FitData {
