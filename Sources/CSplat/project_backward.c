@@ -5,6 +5,7 @@
 // computed like the others and get zeros when written.
 #include "csplat_project.h"
 #include "project_common.h"
+#include "lane_transpose.h"
 #include <string.h>
 
 #define SPLAT_BLOCK 32
@@ -151,15 +152,18 @@ void csplat_project_backward(const csplat_gaussians *g, const csplat_camera *c,
         float dd[3][SPLAT_BLOCK]; // dL/d(unit direction)
         for (int q = 0; q < 3; q++)
             for (int32_t l = 0; l < SPLAT_BLOCK; l++) dd[q][l] = 0;
-        for (int32_t q = 1; q < coeffs; q++) {
-            // Reads only the splats' coefficients and writes only the local sums.
-#pragma clang loop vectorize(assume_safety)
+        // The coefficients, [coefficient][channel] in rows, as lane columns (lane_transpose.h).
+        float sh[3 * CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK];
+        for (int32_t l0 = 0; l0 < SPLAT_BLOCK; l0 += 8) {
+            const float *rows[8];
+            for (int l = 0; l < 8; l++) rows[l] = g->sh + (size_t)index[l0 + l] * sh_row;
+            splat_rows_to_lanes(rows, 3 * coeffs, &sh[0][l0], SPLAT_BLOCK);
+        }
+        for (int32_t q = 1; q < coeffs; q++)
             for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
-                const float *sh = g->sh + (size_t)index[l] * sh_row + 3 * (size_t)q;
-                const float w = sh[0] * dcol[0][l] + sh[1] * dcol[1][l] + sh[2] * dcol[2][l];
+                const float w = sh[3 * q][l] * dcol[0][l] + sh[3 * q + 1][l] * dcol[1][l] + sh[3 * q + 2][l] * dcol[2][l];
                 dd[0][l] += bx[q][l] * w; dd[1][l] += by[q][l] * w; dd[2][l] += bz[q][l] * w;
             }
-        }
         float dmean_sh[3][SPLAT_BLOCK];
         for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
             const int on = degree > 0 && len[l] > 0;
@@ -172,11 +176,11 @@ void csplat_project_backward(const csplat_gaussians *g, const csplat_camera *c,
             const int32_t i = block + l;
             float *dsh = o->sh + (size_t)i * sh_row;
             if (pr->radii[i] == 0) {
+                memset(dsh, 0, sh_row * sizeof(float));
                 memset(o->means + 3 * i, 0, 3 * sizeof(float));
                 memset(o->log_scales + 3 * i, 0, 3 * sizeof(float));
                 memset(o->rotations + 4 * i, 0, 4 * sizeof(float));
                 o->opacity_logits[i] = 0;
-                memset(dsh, 0, sh_row * sizeof(float));
                 continue;
             }
             for (int q = 0; q < 3; q++) {

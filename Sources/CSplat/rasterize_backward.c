@@ -57,6 +57,8 @@ static inline __attribute__((always_inline)) void backward_tile(
             group_last[row][group] = m;
         }
     tile_stops[tile] = max_last;
+    float col_x[TS];
+    splat_column_centres(&tb, col_x);
 
     for (uint32_t p = max_last; p-- > begin;) {
         if (p >= begin + SPLAT_PREFETCH_AHEAD) {
@@ -92,17 +94,18 @@ static inline __attribute__((always_inline)) void backward_tile(
             for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
                 const int32_t col = group * SPLAT_LANES + lane;
                 const int32_t i = base + col;
-                const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
+                const float dx = mx - col_x[col];
                 const float power = splat_power2(fr, dx);
                 const float gauss = splat_exp2(power);
                 const float raw = op * gauss;
-                const float alpha = fminf(alpha_max, raw);
+                const float alpha = splat_clamp_alpha(raw, alpha_max);
                 const int32_t ok = (signed_p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
                 const float one_minus = 1.0f - alpha;
                 const float inv = 1.0f / one_minus;
                 const float before = trans[i] * inv;
                 const float w = ok ? alpha * before : 0.0f;
-                const float dot = cr * gr[i] + cg * gg[i] + cb * gb[i] + (with_depth ? z * gz[i] : 0.0f);
+                float dot = cr * gr[i] + cg * gg[i] + cb * gb[i];
+                if (with_depth) dot += z * gz[i]; // (adding 0.0f instead would cost an add: -0 + 0 is +0)
                 const float d_alpha_k = before * dot + rest[i] * inv;
                 // d gauss / d power = gauss for the natural exponent the moments below refer to.
                 const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
@@ -119,7 +122,7 @@ static inline __attribute__((always_inline)) void backward_tile(
                 partial[S_XY][lane] += q_x * dy;
                 partial[S_YY][lane] += q * dy2;
                 rest[i] -= dot * w;
-                trans[i] *= ok ? inv : 1.0f; // = before when ok, as an unconditional store (see rasterize.c)
+                trans[i] = ok ? before : trans[i]; // a select and an unconditional store (see rasterize.c)
             }
             }
         }
