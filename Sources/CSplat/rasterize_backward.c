@@ -12,6 +12,50 @@
 #include <string.h>
 
 enum { NG = CSPLAT_GRAD_STRIDE, TS = CSPLAT_TILE_SIZE, TP = CSPLAT_TILE_PIXELS };
+_Static_assert(TS == 2 * SPLAT_LANES, "a tile row is two groups of lanes");
+
+// The per-splat sums of the backward, one vector of lanes each.
+enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
+
+typedef struct { float op, cr, cg, cb, z; } backward_splat;
+
+// One pixel i of the splat at offset (dx, dy) from its mean: adds its terms to the sums of
+// `lane` and steps the pixel's transmittance and bracket back past the splat. d_power =
+// alpha d_raw = op q with q = gauss d_raw (d_raw is zero where alpha is clamped), and q is also
+// the opacity's term: the moments are summed of q and multiplied by op once.
+static inline __attribute__((always_inline)) void backward_pixel(
+    float partial[S_COUNT][SPLAT_LANES], int32_t lane, int32_t i, float dx, float dy, float dy2, splat_falloff_row fr,
+    const backward_splat *s, int32_t signed_p, const int32_t *last, float *trans, float *rest, const float *gr,
+    const float *gg, const float *gb, const float *gz, float alpha_min, float alpha_max, const int with_depth) {
+    const float power = splat_power2(fr, dx);
+    const float gauss = splat_exp2(power);
+    const float raw = s->op * gauss;
+    const float alpha = splat_clamp_alpha(raw, alpha_max);
+    const int32_t ok = (signed_p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
+    const float one_minus = 1.0f - alpha;
+    const float inv = 1.0f / one_minus;
+    const float before = trans[i] * inv;
+    const float w = ok ? alpha * before : 0.0f;
+    float dot = s->cr * gr[i] + s->cg * gg[i] + s->cb * gb[i];
+    if (with_depth) dot += s->z * gz[i]; // (adding 0.0f instead would cost an add: -0 + 0 is +0)
+    const float d_alpha_k = before * dot + rest[i] * inv;
+    // d gauss / d power = gauss for the natural exponent the moments refer to.
+    const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
+    const float q = gauss * d_raw;
+    const float q_x = q * dx;
+    partial[S_R][lane] += w * gr[i];
+    partial[S_G][lane] += w * gg[i];
+    partial[S_B][lane] += w * gb[i];
+    if (with_depth) partial[S_Z][lane] += w * gz[i];
+    partial[S_OPACITY][lane] += q;
+    partial[S_X][lane] += q_x;
+    partial[S_Y][lane] += q * dy;
+    partial[S_XX][lane] += q_x * dx;
+    partial[S_XY][lane] += q_x * dy;
+    partial[S_YY][lane] += q * dy2;
+    rest[i] -= dot * w;
+    trans[i] = ok ? before : trans[i]; // a select and an unconditional store (see rasterize.c)
+}
 
 // One tile. with_depth is a constant at each call, so the depth terms vanish when training
 // passes no depth gradient.
@@ -24,6 +68,9 @@ static inline __attribute__((always_inline)) void backward_tile(
     uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
     // Per pixel: upstream gradients, transmittance walked backwards, the bracket above.
     float gr[TP], gg[TP], gb[TP], gz[TP], rest[TP], trans[TP];
+    // Without d_alpha, a row of zeros: a select on d_alpha per pixel would vectorise into a
+    // masked load, which on AMD takes a slow microcoded path when the pointer is NULL.
+    const float zero_row[TS] = {0};
     // Entry indices fit in int32_t (csplat_rasterize_backward): signed compares vectorise in one
     // instruction, unsigned ones do not.
     int32_t last[TP];
@@ -31,7 +78,8 @@ static inline __attribute__((always_inline)) void backward_tile(
     for (int i = 0; i < TP; i++) {
         gr[i] = gg[i] = gb[i] = gz[i] = rest[i] = 0; trans[i] = 1; last[i] = begin;
     }
-    for (int32_t row = 0; row < tb.h; row++)
+    for (int32_t row = 0; row < tb.h; row++) {
+        const float *alpha_row = d_alpha ? d_alpha + (size_t)(tb.y0 + row) * in->width + tb.x0 : zero_row;
         for (int32_t col = 0; col < tb.w; col++) {
             const int32_t i = row * TS + col;
             const size_t o = (size_t)(tb.y0 + row) * in->width + (size_t)(tb.x0 + col);
@@ -39,11 +87,11 @@ static inline __attribute__((always_inline)) void backward_tile(
             gz[i] = with_depth ? d_depth[o] : 0.0f;
             trans[i] = fw->final_transmittance[o];
             // Background and alpha output both depend on T_final only.
-            float d_a = d_alpha ? d_alpha[o] : 0.0f;
-            rest[i] = (d_a - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
+            rest[i] = (alpha_row[col] - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
             last[i] = (int32_t)fw->last_entries[o];
             if (fw->last_entries[o] > max_last) max_last = fw->last_entries[o];
         }
+    }
     // Per group of columns in each row, one past the last entry any of its pixels used:
     // entries at or beyond it change nothing there.
     uint32_t group_last[TS][TS / SPLAT_LANES];
@@ -56,6 +104,8 @@ static inline __attribute__((always_inline)) void backward_tile(
             }
             group_last[row][group] = m;
         }
+    uint32_t row_last[TS];
+    for (int32_t row = 0; row < TS; row++) row_last[row] = group_last[row][0] > group_last[row][1] ? group_last[row][0] : group_last[row][1];
     tile_stops[tile] = max_last;
     float col_x[TS];
     splat_column_centres(&tb, col_x);
@@ -74,56 +124,41 @@ static inline __attribute__((always_inline)) void backward_tile(
         const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
         const float cr = sp->color[0], cg = sp->color[1], cb = sp->color[2];
         const splat_falloff falloff = splat_falloff_of(sp);
+        const backward_splat bs = {op, cr, cg, cb, z};
         // Per-lane partial sums (one vector register each) keep the pixel loop vectorisable
         // and the sum order fixed: lane l sums columns l and l + SPLAT_LANES, row by row.
         // The 2D mean and conic gradients are linear in the moments of d_power · (dx, dy),
-        // so only those are summed per pixel. d_power = alpha d_raw = op q with q = gauss d_raw
-        // (d_raw is zero where alpha is clamped), and q is also the opacity's term: the moments
-        // are summed of q and multiplied by op once.
-        enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
+        // so only those are summed per pixel (see backward_pixel).
         float partial[S_COUNT][SPLAT_LANES];
         memset(partial, 0, sizeof partial);
+        const int32_t g0 = box[0] / SPLAT_LANES, g1 = (box[1] - 1) / SPLAT_LANES;
+        const int32_t signed_p = (int32_t)p;
         for (int32_t row = box[2]; row < box[3]; row++) {
             const float dy = my - ((float)(tb.y0 + row) + 0.5f), dy2 = dy * dy;
             const splat_falloff_row fr = splat_falloff_at_row(falloff, dy);
             const int32_t base = row * TS;
-            const int32_t signed_p = (int32_t)p;
-            // Whole groups of columns, as in the forward pass.
-            for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++) {
-            if (p >= group_last[row][group]) continue;
-            for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
-                const int32_t col = group * SPLAT_LANES + lane;
-                const int32_t i = base + col;
-                const float dx = mx - col_x[col];
-                const float power = splat_power2(fr, dx);
-                const float gauss = splat_exp2(power);
-                const float raw = op * gauss;
-                const float alpha = splat_clamp_alpha(raw, alpha_max);
-                const int32_t ok = (signed_p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
-                const float one_minus = 1.0f - alpha;
-                const float inv = 1.0f / one_minus;
-                const float before = trans[i] * inv;
-                const float w = ok ? alpha * before : 0.0f;
-                float dot = cr * gr[i] + cg * gg[i] + cb * gb[i];
-                if (with_depth) dot += z * gz[i]; // (adding 0.0f instead would cost an add: -0 + 0 is +0)
-                const float d_alpha_k = before * dot + rest[i] * inv;
-                // d gauss / d power = gauss for the natural exponent the moments below refer to.
-                const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
-                const float q = gauss * d_raw;
-                const float q_x = q * dx;
-                partial[S_R][lane] += w * gr[i];
-                partial[S_G][lane] += w * gg[i];
-                partial[S_B][lane] += w * gb[i];
-                if (with_depth) partial[S_Z][lane] += w * gz[i];
-                partial[S_OPACITY][lane] += q;
-                partial[S_X][lane] += q_x;
-                partial[S_Y][lane] += q * dy;
-                partial[S_XX][lane] += q_x * dx;
-                partial[S_XY][lane] += q_x * dy;
-                partial[S_YY][lane] += q * dy2;
-                rest[i] -= dot * w;
-                trans[i] = ok ? before : trans[i]; // a select and an unconditional store (see rasterize.c)
-            }
+            // Whole groups of columns, as in the forward pass. A box across both groups of the
+            // row takes them together, each lane two pixels whose chains of dependent
+            // instructions (exp2, the division) overlap; their sums are added in the same order
+            // as group by group. A group past every pixel's last entry adds exact zeros.
+            if (g0 == g1) {
+                if (p >= group_last[row][g0]) continue;
+#pragma clang loop vectorize_width(8)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
+                    const int32_t col = g0 * SPLAT_LANES + lane;
+                    backward_pixel(partial, lane, base + col, mx - col_x[col], dy, dy2, fr, &bs, signed_p, last,
+                                   trans, rest, gr, gg, gb, gz, alpha_min, alpha_max, with_depth);
+                }
+            } else {
+                if (p >= row_last[row]) continue;
+#pragma clang loop vectorize_width(8)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
+                    backward_pixel(partial, lane, base + lane, mx - col_x[lane], dy, dy2, fr, &bs, signed_p, last,
+                                   trans, rest, gr, gg, gb, gz, alpha_min, alpha_max, with_depth);
+                    const int32_t col = SPLAT_LANES + lane;
+                    backward_pixel(partial, lane, base + col, mx - col_x[col], dy, dy2, fr, &bs, signed_p, last,
+                                   trans, rest, gr, gg, gb, gz, alpha_min, alpha_max, with_depth);
+                }
             }
         }
         // Lanes summed as a fixed tree (halves, then quarters, then pairs), which vectorises.
