@@ -9,10 +9,11 @@
 #include "csplat_rasterize.h"
 #include "fast_exp.h"
 #include "raster_common.h"
+#include "lane_transpose.h"
 #include <string.h>
 
 enum { NG = CSPLAT_GRAD_STRIDE, TS = CSPLAT_TILE_SIZE, TP = CSPLAT_TILE_PIXELS };
-_Static_assert(TS == 2 * SPLAT_LANES, "a tile row is two groups of lanes");
+_Static_assert(TS == 2 * SPLAT_LANES && SPLAT_LANES == 8, "a tile row is two groups of 8 lanes");
 
 // The per-splat sums of the backward, one vector of lanes each.
 enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
@@ -161,9 +162,18 @@ static inline __attribute__((always_inline)) void backward_tile(
                 }
             }
         }
-        // Lanes summed as a fixed tree (halves, then quarters, then pairs), which vectorises.
+        // Lanes summed as a fixed tree, ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)): the first
+        // eight sums at once from their transpose (lane l of every sum in one vector), the last
+        // two one by one.
         float sum[S_COUNT];
-        for (int s = 0; s < S_COUNT; s++) {
+        {
+            splat_f8 t[8];
+            for (int s = 0; s < 8; s++) __builtin_memcpy(&t[s], partial[s], sizeof t[s]);
+            splat_transpose8(t);
+            const splat_f8 all = ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
+            __builtin_memcpy(sum, &all, sizeof all);
+        }
+        for (int s = 8; s < S_COUNT; s++) {
             float h[SPLAT_LANES / 2];
             for (int q = 0; q < SPLAT_LANES / 2; q++) h[q] = partial[s][q] + partial[s][q + SPLAT_LANES / 2];
             sum[s] = (h[0] + h[2]) + (h[1] + h[3]);

@@ -28,6 +28,10 @@ public final class SplatRasterizer {
     // Per pixel.
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
 
+    /// Splats per slice of the per-splat kernels that run one after another (a multiple of
+    /// their blocks of 32): what the first writes is still in the L1/L2 cache for the next.
+    static let cacheSlice = 1024
+
     /// Seconds spent in each stage by the last render and backward (for benchmarks).
     public private(set) var stageSeconds = StageSeconds()
     /// CPU seconds of every thread of the process in each stage of the last render and backward
@@ -88,9 +92,13 @@ public final class SplatRasterizer {
         let options = kernelOptions(blendOptions)
         withGaussians(cloud, degree: degree) { gaussians in
             forEachRange(n, threads: threads) { b, e in
-                csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
-                csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(b), Int32(e))
-                csplat_trim_tile_rects(&projected, blendSplats.pointer, Int32(b), Int32(e))
+                // Slice by slice, so that what one kernel writes is still in cache for the next.
+                for s in stride(from: b, to: e, by: Self.cacheSlice) {
+                    let t = Int32(min(e, s + Self.cacheSlice))
+                    csplat_project(gaussians, &cam, &projected, Int32(s), t)
+                    csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(s), t)
+                    csplat_trim_tile_rects(&projected, blendSplats.pointer, Int32(s), t)
+                }
             }
         }
 
