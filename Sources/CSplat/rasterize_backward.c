@@ -20,14 +20,16 @@ enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
 
 typedef struct { float op, cr, cg, cb, z; } backward_splat;
 
-// One pixel i of the splat at offset (dx, dy) from its mean: adds its terms to the sums of
-// `lane` and steps the pixel's transmittance and bracket back past the splat. d_power =
-// alpha d_raw = op q with q = gauss d_raw (d_raw is zero where alpha is clamped), and q is also
-// the opacity's term: the moments are summed of q and multiplied by op once.
+// One pixel i of the splat at offset dx (and the row's falloff) from its mean: its blending
+// weight w = alpha T and its moment weight q, and the pixel's transmittance and bracket stepped
+// back past the splat. d_power = alpha d_raw = op q with q = gauss d_raw (d_raw is zero where
+// alpha is clamped), and q is also the opacity's term: the moments are summed of q and
+// multiplied by op once. The sums themselves are added in a second loop (backward_sums): with
+// them in this one, the loop has more live values than vector registers and spills.
 static inline __attribute__((always_inline)) void backward_pixel(
-    float partial[S_COUNT][SPLAT_LANES], int32_t lane, int32_t i, float dx, float dy, float dy2, splat_falloff_row fr,
-    const backward_splat *s, int32_t signed_p, const int32_t *last, float *trans, float *rest, const float *gr,
-    const float *gg, const float *gb, const float *gz, float alpha_min, float alpha_max, const int with_depth) {
+    int32_t i, float dx, splat_falloff_row fr, const backward_splat *s, int32_t signed_p, const int32_t *last,
+    float *trans, float *rest, const float *gr, const float *gg, const float *gb, const float *gz, float alpha_min,
+    float alpha_max, const int with_depth, float *w_out, float *q_out) {
     const float power = splat_power2(fr, dx);
     const float gauss = splat_exp2(power);
     const float raw = s->op * gauss;
@@ -42,7 +44,16 @@ static inline __attribute__((always_inline)) void backward_pixel(
     const float d_alpha_k = before * dot + rest[i] * inv;
     // d gauss / d power = gauss for the natural exponent the moments refer to.
     const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
-    const float q = gauss * d_raw;
+    *w_out = w;
+    *q_out = gauss * d_raw;
+    rest[i] -= dot * w;
+    trans[i] = ok ? before : trans[i]; // a select and an unconditional store (see rasterize.c)
+}
+
+// Adds pixel i's terms (weights w, q at offset (dx, dy)) to the sums of `lane`.
+static inline __attribute__((always_inline)) void backward_sums(
+    float partial[S_COUNT][SPLAT_LANES], int32_t lane, int32_t i, float w, float q, float dx, float dy, float dy2,
+    const float *gr, const float *gg, const float *gb, const float *gz, const int with_depth) {
     const float q_x = q * dx;
     partial[S_R][lane] += w * gr[i];
     partial[S_G][lane] += w * gg[i];
@@ -54,8 +65,6 @@ static inline __attribute__((always_inline)) void backward_pixel(
     partial[S_XX][lane] += q_x * dx;
     partial[S_XY][lane] += q_x * dy;
     partial[S_YY][lane] += q * dy2;
-    rest[i] -= dot * w;
-    trans[i] = ok ? before : trans[i]; // a select and an unconditional store (see rasterize.c)
 }
 
 // One tile. with_depth is a constant at each call, so the depth terms vanish when training
@@ -142,23 +151,31 @@ static inline __attribute__((always_inline)) void backward_tile(
             // row takes them together, each lane two pixels whose chains of dependent
             // instructions (exp2, the division) overlap; their sums are added in the same order
             // as group by group. A group past every pixel's last entry adds exact zeros.
+            float w[TS], q[TS];
             if (g0 == g1) {
                 if (p >= group_last[row][g0]) continue;
+                const int32_t c0 = g0 * SPLAT_LANES;
 #pragma clang loop vectorize_width(8)
-                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
-                    const int32_t col = g0 * SPLAT_LANES + lane;
-                    backward_pixel(partial, lane, base + col, mx - col_x[col], dy, dy2, fr, &bs, signed_p, last,
-                                   trans, rest, gr, gg, gb, gz, alpha_min, alpha_max, with_depth);
-                }
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++)
+                    backward_pixel(base + c0 + lane, mx - col_x[c0 + lane], fr, &bs, signed_p, last, trans, rest,
+                                   gr, gg, gb, gz, alpha_min, alpha_max, with_depth, &w[lane], &q[lane]);
+#pragma clang loop vectorize_width(8)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++)
+                    backward_sums(partial, lane, base + c0 + lane, w[lane], q[lane], mx - col_x[c0 + lane], dy, dy2,
+                                  gr, gg, gb, gz, with_depth);
             } else {
                 if (p >= row_last[row]) continue;
 #pragma clang loop vectorize_width(8)
+                for (int32_t col = 0; col < TS; col++)
+                    backward_pixel(base + col, mx - col_x[col], fr, &bs, signed_p, last, trans, rest, gr, gg, gb,
+                                   gz, alpha_min, alpha_max, with_depth, &w[col], &q[col]);
+#pragma clang loop vectorize_width(8)
                 for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
-                    backward_pixel(partial, lane, base + lane, mx - col_x[lane], dy, dy2, fr, &bs, signed_p, last,
-                                   trans, rest, gr, gg, gb, gz, alpha_min, alpha_max, with_depth);
+                    backward_sums(partial, lane, base + lane, w[lane], q[lane], mx - col_x[lane], dy, dy2, gr, gg,
+                                  gb, gz, with_depth);
                     const int32_t col = SPLAT_LANES + lane;
-                    backward_pixel(partial, lane, base + col, mx - col_x[col], dy, dy2, fr, &bs, signed_p, last,
-                                   trans, rest, gr, gg, gb, gz, alpha_min, alpha_max, with_depth);
+                    backward_sums(partial, lane, base + col, w[col], q[col], mx - col_x[col], dy, dy2, gr, gg, gb,
+                                  gz, with_depth);
                 }
             }
         }
