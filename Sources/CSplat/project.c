@@ -85,6 +85,32 @@ void csplat_project(const csplat_gaussians *g, const csplat_camera *c,
                 col[1][l] += basis[q][l] * sh[3 * q + 1][l];
                 col[2][l] += basis[q][l] * sh[3 * q + 2][l];
             }
+        if (o->color_jacobians) {
+            // d colour_ch / d dir_a = Σ_q d basis_q / d dir_a · coefficient_q,ch (basis 0 is
+            // constant). Over every coefficient, those above the evaluated degree zeroed, so that
+            // the loop over them unrolls and the lanes vectorise.
+            for (int32_t k = 3 * coeffs; k < 3 * CSPLAT_MAX_SH_COEFFS; k++)
+                for (int32_t l = 0; l < SPLAT_BLOCK; l++) sh[k][l] = 0.0f;
+            float jac[9][SPLAT_BLOCK];
+#pragma clang loop vectorize_width(8)
+            for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
+                float gx[CSPLAT_MAX_SH_COEFFS], gy[CSPLAT_MAX_SH_COEFFS], gz[CSPLAT_MAX_SH_COEFFS];
+                splat_sh_basis_grad(CSPLAT_MAX_SH_DEGREE, dir_x[l], dir_y[l], dir_z[l], gx, gy, gz);
+                float j[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+#pragma clang loop unroll(full)
+                for (int32_t q = 1; q < CSPLAT_MAX_SH_COEFFS; q++)
+#pragma clang loop unroll(full)
+                    for (int ch = 0; ch < 3; ch++) {
+                        j[ch] += gx[q] * sh[3 * q + ch][l];
+                        j[3 + ch] += gy[q] * sh[3 * q + ch][l];
+                        j[6 + ch] += gz[q] * sh[3 * q + ch][l];
+                    }
+#pragma clang loop unroll(full)
+                for (int k = 0; k < 9; k++) jac[k][l] = j[k];
+            }
+            for (int k = 0; k < 9; k++)
+                for (int32_t l = 0; l < n; l++) o->color_jacobians[(size_t)k * g->count + block + l] = jac[k][l];
+        }
 
         for (int32_t l = 0; l < n; l++) {
             const int32_t i = block + l;

@@ -5,7 +5,6 @@
 // computed like the others and get zeros when written.
 #include "csplat_project.h"
 #include "project_common.h"
-#include "lane_transpose.h"
 #include <string.h>
 
 #define SPLAT_BLOCK 32
@@ -137,33 +136,23 @@ void csplat_project_backward(const csplat_gaussians *g, const csplat_camera *c,
         }
 
         // SH colour: the coefficients' gradients are basis × dL/dcolour; the view direction's
-        // is Σ_q ∇basis_q (coefficients_q · dL/dcolour), taken through the normalisation
-        // d / |d| ((I - n nᵀ) / |d|) to the mean.
+        // is J dL/dcolour with J the colour's Jacobian the projection kept (csplat_projected),
+        // taken through the normalisation d / |d| ((I - n nᵀ) / |d|) to the mean.
         float basis[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK];
-        float bx[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK], by[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK], bz[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK];
         for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
-            float b[CSPLAT_MAX_SH_COEFFS], gx[CSPLAT_MAX_SH_COEFFS], gy[CSPLAT_MAX_SH_COEFFS], gz[CSPLAT_MAX_SH_COEFFS];
+            float b[CSPLAT_MAX_SH_COEFFS];
             splat_sh_basis(CSPLAT_MAX_SH_DEGREE, dir[0][l], dir[1][l], dir[2][l], b);
-            splat_sh_basis_grad(CSPLAT_MAX_SH_DEGREE, dir[0][l], dir[1][l], dir[2][l], gx, gy, gz);
-            for (int32_t q = 0; q < CSPLAT_MAX_SH_COEFFS; q++) {
-                basis[q][l] = b[q]; bx[q][l] = gx[q]; by[q][l] = gy[q]; bz[q][l] = gz[q];
-            }
+            for (int32_t q = 0; q < CSPLAT_MAX_SH_COEFFS; q++) basis[q][l] = b[q];
         }
         float dd[3][SPLAT_BLOCK]; // dL/d(unit direction)
-        for (int q = 0; q < 3; q++)
-            for (int32_t l = 0; l < SPLAT_BLOCK; l++) dd[q][l] = 0;
-        // The coefficients, [coefficient][channel] in rows, as lane columns (lane_transpose.h).
-        float sh[3 * CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK];
-        for (int32_t l0 = 0; l0 < SPLAT_BLOCK; l0 += 8) {
-            const float *rows[8];
-            for (int l = 0; l < 8; l++) rows[l] = g->sh + (size_t)index[l0 + l] * sh_row;
-            splat_rows_to_lanes(rows, 3 * coeffs, &sh[0][l0], SPLAT_BLOCK);
-        }
-        for (int32_t q = 1; q < coeffs; q++)
+        for (int a = 0; a < 3; a++) {
+            const float *j0 = pr->color_jacobians + (size_t)(3 * a) * g->count;
+            const float *j1 = j0 + g->count, *j2 = j1 + g->count;
             for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
-                const float w = sh[3 * q][l] * dcol[0][l] + sh[3 * q + 1][l] * dcol[1][l] + sh[3 * q + 2][l] * dcol[2][l];
-                dd[0][l] += bx[q][l] * w; dd[1][l] += by[q][l] * w; dd[2][l] += bz[q][l] * w;
+                const int32_t i = index[l];
+                dd[a][l] = j0[i] * dcol[0][l] + j1[i] * dcol[1][l] + j2[i] * dcol[2][l];
             }
+        }
         float dmean_sh[3][SPLAT_BLOCK];
         for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
             const int on = degree > 0 && len[l] > 0;

@@ -21,6 +21,7 @@ public final class SplatRasterizer {
     private let colors = ScratchBuffer<Float>(), radii = ScratchBuffer<Int32>()
     private let tileRects = ScratchBuffer<Int32>(), tilesTouched = ScratchBuffer<UInt32>()
     private let clamped = ScratchBuffer<UInt8>(), offsets = ScratchBuffer<UInt32>()
+    private let colorJacobians = ScratchBuffer<Float>()
     private let splatGrads = ScratchBuffer<Float>(), blendSplats = ScratchBuffer<csplat_blend_splat>()
     // Per (tile, splat) entry, and per tile.
     private let binning = TileBinning()
@@ -253,6 +254,7 @@ public final class SplatRasterizer {
         tileRects.reserve(4 * n)
         tilesTouched.reserve(n)
         clamped.reserve(3 * n)
+        colorJacobians.reserve(9 * n)
         offsets.reserve(n + 1)
         splatGrads.reserve(n * Int(CSPLAT_GRAD_STRIDE))
         blendSplats.reserve(n)
@@ -266,7 +268,7 @@ public final class SplatRasterizer {
         csplat_projected(means2d: means2d.pointer, conics: conics.pointer, depths: depths.pointer,
                          opacities: opacities.pointer, colors: colors.pointer, radii: radii.pointer,
                          tile_rects: tileRects.pointer, tiles_touched: tilesTouched.pointer,
-                         clamped: clamped.pointer)
+                         clamped: clamped.pointer, color_jacobians: colorJacobians.pointer)
     }
 
     private func withRasterInput(_ camera: SplatCamera, _ blend: BlendOptions, _ background: [Float]?,
