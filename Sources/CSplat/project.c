@@ -101,9 +101,9 @@ void csplat_project(const csplat_gaussians *g, const csplat_camera *c,
                 for (int32_t q = 1; q < CSPLAT_MAX_SH_COEFFS; q++)
 #pragma clang loop unroll(full)
                     for (int ch = 0; ch < 3; ch++) {
-                        j[ch] += gx[q] * sh[3 * q + ch][l];
-                        j[3 + ch] += gy[q] * sh[3 * q + ch][l];
-                        j[6 + ch] += gz[q] * sh[3 * q + ch][l];
+                        if (SH_GRAD_NONZERO[0][q]) j[ch] += gx[q] * sh[3 * q + ch][l];
+                        if (SH_GRAD_NONZERO[1][q]) j[3 + ch] += gy[q] * sh[3 * q + ch][l];
+                        if (SH_GRAD_NONZERO[2][q]) j[6 + ch] += gz[q] * sh[3 * q + ch][l];
                     }
 #pragma clang loop unroll(full)
                 for (int k = 0; k < 9; k++) jac[k][l] = j[k];
