@@ -1,10 +1,11 @@
-// Moving per-splat rows (a splat's SH coefficients, contiguous in memory) to and from lane
-// columns (coefficient k of lanes 0...7 side by side), eight rows at a time through an 8 × 8
-// transpose in registers. The projection kernels run eight splats per vector lane group; read
-// one float at a time per lane, a splat's 48 SH floats cost 48 scalar loads and inserts, which
-// made SH the largest part of the projection and its backward. Values are only moved, never
-// computed, so results are unchanged. Clang vector extensions: SIMD on any target, no
-// target-specific intrinsics; loads and stores by memcpy (unaligned, no aliasing questions).
+// Moving per-splat rows (a splat's SH coefficients, contiguous in memory) to lane columns
+// (coefficient k of lanes 0...7 side by side), eight rows at a time through an 8 × 8 transpose
+// in registers. The projection runs eight splats per group of vector lanes; read one float at a
+// time per lane, a splat's 48 SH floats cost 48 scalar loads and inserts, which made SH the
+// largest part of the projection. Values are only moved, so results are unchanged. The blend
+// backward uses the transpose to sum eight per-lane sums at once. Clang vector extensions: SIMD
+// on any target, no target-specific intrinsics; loads and stores by memcpy (unaligned, no
+// aliasing questions).
 #ifndef CSPLAT_LANE_TRANSPOSE_H
 #define CSPLAT_LANE_TRANSPOSE_H
 
@@ -42,20 +43,6 @@ static inline void splat_rows_to_lanes(const float *const rows[8], int32_t count
     }
     for (; k < count; k++)
         for (int l = 0; l < 8; l++) lanes[k * stride + l] = rows[l][k];
-}
-
-// rows[l][k] = lanes[k * stride + l] for k < count and the first `row_count` (<= 8) rows.
-static inline void splat_lanes_to_rows(const float *lanes, int32_t stride, int32_t count, float *const rows[8],
-                                       int32_t row_count) {
-    int32_t k = 0;
-    for (; k + 8 <= count; k += 8) {
-        splat_f8 r[8];
-        for (int j = 0; j < 8; j++) __builtin_memcpy(&r[j], lanes + (k + j) * stride, sizeof r[j]);
-        splat_transpose8(r);
-        for (int l = 0; l < row_count; l++) __builtin_memcpy(rows[l] + k, &r[l], sizeof r[l]);
-    }
-    for (; k < count; k++)
-        for (int l = 0; l < row_count; l++) rows[l][k] = lanes[k * stride + l];
 }
 
 #endif

@@ -114,8 +114,9 @@ static inline __attribute__((always_inline)) void backward_tile(
             }
             group_last[row][group] = m;
         }
-    uint32_t row_last[TS];
-    for (int32_t row = 0; row < TS; row++) row_last[row] = group_last[row][0] > group_last[row][1] ? group_last[row][0] : group_last[row][1];
+    uint32_t row_last[TS]; // the same for whole rows
+    for (int32_t row = 0; row < TS; row++)
+        row_last[row] = group_last[row][0] > group_last[row][1] ? group_last[row][0] : group_last[row][1];
     tile_stops[tile] = max_last;
     float col_x[TS];
     splat_column_centres(&tb, col_x);
@@ -148,9 +149,9 @@ static inline __attribute__((always_inline)) void backward_tile(
             const splat_falloff_row fr = splat_falloff_at_row(falloff, dy);
             const int32_t base = row * TS;
             // Whole groups of columns, as in the forward pass. A box across both groups of the
-            // row takes them together, each lane two pixels whose chains of dependent
-            // instructions (exp2, the division) overlap; their sums are added in the same order
-            // as group by group. A group past every pixel's last entry adds exact zeros.
+            // row takes the whole row (16 pixels) in one pass, its sums added lane by lane in the
+            // same order as group by group (a group past every pixel's last entry adds exact
+            // zeros).
             float w[TS], q[TS];
             if (g0 == g1) {
                 if (p >= group_last[row][g0]) continue;
