@@ -20,6 +20,15 @@ void csplat_depth_keys(const csplat_projected *pr, uint64_t *keys, uint32_t *val
 
 void csplat_count_tile_entries(const csplat_projected *pr, const uint32_t *order, int32_t tiles_x,
                                uint32_t *counts, uint32_t begin, uint32_t end) {
+    if (!order) {
+        for (uint32_t i = begin; i < end; i++) {
+            if (pr->tiles_touched[i] == 0) continue;
+            const int32_t *r = pr->tile_rects + 4 * i;
+            for (int32_t ty = r[1]; ty < r[3]; ty++)
+                for (int32_t tx = r[0]; tx < r[2]; tx++) counts[ty * tiles_x + tx]++;
+        }
+        return;
+    }
     for (uint32_t p = begin; p < end; p++) {
         if (p + BUCKET_PREFETCH_AHEAD < end) {
             __builtin_prefetch(pr->tile_rects + 4 * (size_t)order[p + BUCKET_PREFETCH_AHEAD]);

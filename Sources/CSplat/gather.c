@@ -1,13 +1,13 @@
 // Per-entry gradients to per-splat gradients, in a fixed order (csplat_rasterize.h).
 #include "csplat_rasterize.h"
 #include <math.h>
+#include <string.h>
 
 void csplat_gather_gradients(const csplat_projected *pr, int32_t tiles_x, const uint32_t *offsets,
                              const uint32_t *entry_positions, const uint32_t *tile_stops,
                              const float *entry_grads, float *splat_grads,
                              float *mean2d_grad_norms, uint32_t *visible_counts,
                              int32_t begin, int32_t end) {
-    const float zeros[CSPLAT_GRAD_STRIDE] = {0};
     for (int32_t i = begin; i < end; i++) {
         float sum[CSPLAT_GRAD_STRIDE] = {0};
         const int32_t *r = pr->tile_rects + 4 * i;
@@ -16,11 +16,19 @@ void csplat_gather_gradients(const csplat_projected *pr, int32_t tiles_x, const 
             // The splat's records lie one after another from j on: one sweep through memory.
             for (int32_t ty = r[1]; ty < r[3]; ty++)
                 for (int32_t tx = r[0]; tx < r[2]; tx++, j++) {
-                    // Entries past every pixel's last splat read zeros (a select, not a branch:
-                    // which entries those are follows no pattern).
-                    const float *g = entry_positions[j] < tile_stops[ty * tiles_x + tx]
-                                         ? entry_grads + (size_t)j * CSPLAT_GRAD_STRIDE : zeros;
-                    for (int k = 0; k < CSPLAT_GRAD_STRIDE; k++) sum[k] += g[k];
+                    // Entries past every pixel's last splat count as zeros: their records (never
+                    // written, any bits) are ANDed with a zero mask. Which entries those are follows
+                    // no pattern, so a branch (what a select on the pointer compiled to) mispredicts.
+                    const uint32_t mask = 0u - (uint32_t)(entry_positions[j] < tile_stops[ty * tiles_x + tx]);
+                    const float *g = entry_grads + (size_t)j * CSPLAT_GRAD_STRIDE;
+                    for (int k = 0; k < CSPLAT_GRAD_STRIDE; k++) {
+                        uint32_t bits;
+                        memcpy(&bits, g + k, sizeof bits);
+                        bits &= mask;
+                        float v;
+                        memcpy(&v, &bits, sizeof v);
+                        sum[k] += v;
+                    }
                 }
         }
         for (int k = 0; k < CSPLAT_GRAD_STRIDE; k++) splat_grads[(size_t)i * CSPLAT_GRAD_STRIDE + k] = sum[k];

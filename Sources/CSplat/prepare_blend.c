@@ -1,10 +1,12 @@
 // Packing of projected splats for the blend loops (csplat_rasterize.h).
 #include "csplat_rasterize.h"
 #include <math.h>
+#include "fast_exp.h"
 
 void csplat_prepare_blend(const csplat_projected *p, csplat_blend_options options,
                           csplat_blend_splat *out, int32_t begin, int32_t end) {
     const float alpha_min = options.alpha_min;
+    // Branch-free (selects) and without libm's logf, so that the loop vectorises.
     for (int32_t i = begin; i < end; i++) {
         csplat_blend_splat *s = out + i;
         const float *k = p->conics + 3 * i;
@@ -14,16 +16,14 @@ void csplat_prepare_blend(const csplat_projected *p, csplat_blend_options option
         s->opacity = op;
         s->color[0] = p->colors[3 * i]; s->color[1] = p->colors[3 * i + 1]; s->color[2] = p->colors[3 * i + 2];
         s->depth = p->depths[i];
-        if (p->radii[i] == 0 || (alpha_min > 0 && !(op >= alpha_min))) {
-            s->extent[0] = s->extent[1] = -1.0f;
-        } else if (alpha_min > 0) {
-            float det = k[0] * k[2] - k[1] * k[1];
-            float r2 = 2.0f * logf(op / alpha_min);
-            s->extent[0] = sqrtf(fmaxf(r2 * k[2] / det, 0.0f)) + 0.01f;
-            s->extent[1] = sqrtf(fmaxf(r2 * k[0] / det, 0.0f)) + 0.01f;
-        } else {
-            s->extent[0] = s->extent[1] = 1e30f;
-        }
+        const int never = p->radii[i] == 0 || (alpha_min > 0 && !(op >= alpha_min));
+        // op / alpha_min >= 1 where it is used; the max keeps the log's argument a normal float.
+        const float det = k[0] * k[2] - k[1] * k[1];
+        const float r2 = 2.0f * splat_log_positive(fmaxf(op / alpha_min, 1.0f));
+        const float ex = sqrtf(fmaxf(r2 * k[2] / det, 0.0f)) + 0.01f;
+        const float ey = sqrtf(fmaxf(r2 * k[0] / det, 0.0f)) + 0.01f;
+        s->extent[0] = never ? -1.0f : (alpha_min > 0 ? ex : 1e30f);
+        s->extent[1] = never ? -1.0f : (alpha_min > 0 ? ey : 1e30f);
     }
 }
 

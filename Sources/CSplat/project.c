@@ -7,6 +7,7 @@
 // so every splat goes through the same code whatever the range split.
 #include "csplat_project.h"
 #include "project_common.h"
+#include "lane_transpose.h"
 #include <string.h>
 
 #define SPLAT_BLOCK 32
@@ -68,18 +69,47 @@ void csplat_project(const csplat_gaussians *g, const csplat_camera *c,
             splat_sh_basis(CSPLAT_MAX_SH_DEGREE, dir_x[l], dir_y[l], dir_z[l], b);
             for (int32_t q = 0; q < CSPLAT_MAX_SH_COEFFS; q++) basis[q][l] = b[q];
         }
+        // The coefficients, [coefficient][channel] in rows, as lane columns (lane_transpose.h).
+        float sh[3 * CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK];
+        for (int32_t l0 = 0; l0 < SPLAT_BLOCK; l0 += 8) {
+            const float *rows[8];
+            for (int l = 0; l < 8; l++) rows[l] = g->sh + (size_t)index[l0 + l] * sh_row;
+            splat_rows_to_lanes(rows, 3 * coeffs, &sh[0][l0], SPLAT_BLOCK);
+        }
         float col[3][SPLAT_BLOCK];
         for (int ch = 0; ch < 3; ch++)
             for (int32_t l = 0; l < SPLAT_BLOCK; l++) col[ch][l] = 0.5f;
-        for (int32_t q = 0; q < coeffs; q++) {
-            // Reads only the splats' coefficients and writes only the local sums.
-#pragma clang loop vectorize(assume_safety)
+        for (int32_t q = 0; q < coeffs; q++)
             for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
-                const float *sh = g->sh + (size_t)index[l] * sh_row + 3 * (size_t)q;
-                col[0][l] += basis[q][l] * sh[0];
-                col[1][l] += basis[q][l] * sh[1];
-                col[2][l] += basis[q][l] * sh[2];
+                col[0][l] += basis[q][l] * sh[3 * q][l];
+                col[1][l] += basis[q][l] * sh[3 * q + 1][l];
+                col[2][l] += basis[q][l] * sh[3 * q + 2][l];
             }
+        if (o->color_jacobians) {
+            // d colour_ch / d dir_a = Σ_q d basis_q / d dir_a · coefficient_q,ch (basis 0 is
+            // constant). Over every coefficient, those above the evaluated degree zeroed, so that
+            // the loop over them unrolls and the lanes vectorise.
+            for (int32_t k = 3 * coeffs; k < 3 * CSPLAT_MAX_SH_COEFFS; k++)
+                for (int32_t l = 0; l < SPLAT_BLOCK; l++) sh[k][l] = 0.0f;
+            float jac[9][SPLAT_BLOCK];
+#pragma clang loop vectorize_width(8)
+            for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
+                float gx[CSPLAT_MAX_SH_COEFFS], gy[CSPLAT_MAX_SH_COEFFS], gz[CSPLAT_MAX_SH_COEFFS];
+                splat_sh_basis_grad(CSPLAT_MAX_SH_DEGREE, dir_x[l], dir_y[l], dir_z[l], gx, gy, gz);
+                float j[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+#pragma clang loop unroll(full)
+                for (int32_t q = 1; q < CSPLAT_MAX_SH_COEFFS; q++)
+#pragma clang loop unroll(full)
+                    for (int ch = 0; ch < 3; ch++) {
+                        if (SH_GRAD_NONZERO[0][q]) j[ch] += gx[q] * sh[3 * q + ch][l];
+                        if (SH_GRAD_NONZERO[1][q]) j[3 + ch] += gy[q] * sh[3 * q + ch][l];
+                        if (SH_GRAD_NONZERO[2][q]) j[6 + ch] += gz[q] * sh[3 * q + ch][l];
+                    }
+#pragma clang loop unroll(full)
+                for (int k = 0; k < 9; k++) jac[k][l] = j[k];
+            }
+            for (int k = 0; k < 9; k++)
+                for (int32_t l = 0; l < n; l++) o->color_jacobians[(size_t)k * g->count + block + l] = jac[k][l];
         }
 
         for (int32_t l = 0; l < n; l++) {

@@ -136,28 +136,21 @@ void csplat_project_backward(const csplat_gaussians *g, const csplat_camera *c,
         }
 
         // SH colour: the coefficients' gradients are basis × dL/dcolour; the view direction's
-        // is Σ_q ∇basis_q (coefficients_q · dL/dcolour), taken through the normalisation
-        // d / |d| ((I - n nᵀ) / |d|) to the mean.
+        // is J dL/dcolour with J the colour's Jacobian the projection kept (csplat_projected),
+        // taken through the normalisation d / |d| ((I - n nᵀ) / |d|) to the mean.
         float basis[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK];
-        float bx[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK], by[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK], bz[CSPLAT_MAX_SH_COEFFS][SPLAT_BLOCK];
         for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
-            float b[CSPLAT_MAX_SH_COEFFS], gx[CSPLAT_MAX_SH_COEFFS], gy[CSPLAT_MAX_SH_COEFFS], gz[CSPLAT_MAX_SH_COEFFS];
+            float b[CSPLAT_MAX_SH_COEFFS];
             splat_sh_basis(CSPLAT_MAX_SH_DEGREE, dir[0][l], dir[1][l], dir[2][l], b);
-            splat_sh_basis_grad(CSPLAT_MAX_SH_DEGREE, dir[0][l], dir[1][l], dir[2][l], gx, gy, gz);
-            for (int32_t q = 0; q < CSPLAT_MAX_SH_COEFFS; q++) {
-                basis[q][l] = b[q]; bx[q][l] = gx[q]; by[q][l] = gy[q]; bz[q][l] = gz[q];
-            }
+            for (int32_t q = 0; q < CSPLAT_MAX_SH_COEFFS; q++) basis[q][l] = b[q];
         }
         float dd[3][SPLAT_BLOCK]; // dL/d(unit direction)
-        for (int q = 0; q < 3; q++)
-            for (int32_t l = 0; l < SPLAT_BLOCK; l++) dd[q][l] = 0;
-        for (int32_t q = 1; q < coeffs; q++) {
-            // Reads only the splats' coefficients and writes only the local sums.
-#pragma clang loop vectorize(assume_safety)
+        for (int a = 0; a < 3; a++) {
+            const float *j0 = pr->color_jacobians + (size_t)(3 * a) * g->count;
+            const float *j1 = j0 + g->count, *j2 = j1 + g->count;
             for (int32_t l = 0; l < SPLAT_BLOCK; l++) {
-                const float *sh = g->sh + (size_t)index[l] * sh_row + 3 * (size_t)q;
-                const float w = sh[0] * dcol[0][l] + sh[1] * dcol[1][l] + sh[2] * dcol[2][l];
-                dd[0][l] += bx[q][l] * w; dd[1][l] += by[q][l] * w; dd[2][l] += bz[q][l] * w;
+                const int32_t i = index[l];
+                dd[a][l] = j0[i] * dcol[0][l] + j1[i] * dcol[1][l] + j2[i] * dcol[2][l];
             }
         }
         float dmean_sh[3][SPLAT_BLOCK];
@@ -172,11 +165,11 @@ void csplat_project_backward(const csplat_gaussians *g, const csplat_camera *c,
             const int32_t i = block + l;
             float *dsh = o->sh + (size_t)i * sh_row;
             if (pr->radii[i] == 0) {
+                memset(dsh, 0, sh_row * sizeof(float));
                 memset(o->means + 3 * i, 0, 3 * sizeof(float));
                 memset(o->log_scales + 3 * i, 0, 3 * sizeof(float));
                 memset(o->rotations + 4 * i, 0, 4 * sizeof(float));
                 o->opacity_logits[i] = 0;
-                memset(dsh, 0, sh_row * sizeof(float));
                 continue;
             }
             for (int q = 0; q < 3; q++) {

@@ -45,6 +45,16 @@ static inline splat_tile_box splat_tile(const csplat_raster_input *in, int32_t t
     return b;
 }
 
+// Pixel-centre x of each column of the tile, (float)(x0 + col) + 0.5, looked up by the pixel
+// loops: computing it there from the column index costs a dozen shuffles per group of lanes.
+static inline void splat_column_centres(const splat_tile_box *t, float centres[CSPLAT_TILE_SIZE]) {
+    for (int32_t col = 0; col < CSPLAT_TILE_SIZE; col++) centres[col] = (float)(t->x0 + col) + 0.5f;
+}
+
+// min(alpha_max, raw) as a compare and select (what fminf gives for every raw, NaN included:
+// alpha_max), which compiles to one vminps; fminf's NaN rule costs two more instructions.
+static inline float splat_clamp_alpha(float raw, float alpha_max) { return raw < alpha_max ? raw : alpha_max; }
+
 // The pixels of the tile (columns [box[0], box[1]), rows [box[2], box[3]), tile-relative)
 // outside of which the splat's alpha is certainly below alpha_min (see csplat_blend_splat).
 // Forward and backward use this same function so they visit the same pixels.

@@ -32,6 +32,8 @@ static inline __attribute__((always_inline)) void forward_tile(const csplat_rast
                 for (int32_t lane = 0; lane < SPLAT_LANES; lane++) n += live[row * CSPLAT_TILE_SIZE + group * SPLAT_LANES + lane];
                 group_live[row][group] = n;
             }
+        float col_x[CSPLAT_TILE_SIZE];
+        splat_column_centres(&tb, col_x);
         int32_t remaining = tb.w * tb.h;
         for (uint32_t p = begin; p < end && remaining > 0; p++) {
             if (p + SPLAT_PREFETCH_AHEAD < end) __builtin_prefetch(in->splats + in->sorted_splats[p + SPLAT_PREFETCH_AHEAD]);
@@ -55,9 +57,9 @@ static inline __attribute__((always_inline)) void forward_tile(const csplat_rast
                 for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
                     const int32_t col = group * SPLAT_LANES + lane;
                     const int32_t i = base + col;
-                    const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
+                    const float dx = mx - col_x[col];
                     const float power = splat_power2(fr, dx);
-                    const float alpha = fminf(alpha_max, op * splat_exp2(power));
+                    const float alpha = splat_clamp_alpha(op * splat_exp2(power), alpha_max);
                     int32_t ok = live[i] & (power <= 0.0f) & (alpha >= alpha_min);
                     const float next = trans[i] * (1.0f - alpha);
                     const int32_t stop = ok & (next < t_min);

@@ -9,9 +9,63 @@
 #include "csplat_rasterize.h"
 #include "fast_exp.h"
 #include "raster_common.h"
+#include "lane_transpose.h"
 #include <string.h>
 
 enum { NG = CSPLAT_GRAD_STRIDE, TS = CSPLAT_TILE_SIZE, TP = CSPLAT_TILE_PIXELS };
+_Static_assert(TS == 2 * SPLAT_LANES && SPLAT_LANES == 8, "a tile row is two groups of 8 lanes");
+
+// The per-splat sums of the backward, one vector of lanes each.
+enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
+
+typedef struct { float op, cr, cg, cb, z; } backward_splat;
+
+// One pixel i of the splat at offset dx (and the row's falloff) from its mean: its blending
+// weight w = alpha T and its moment weight q, and the pixel's transmittance and bracket stepped
+// back past the splat. d_power = alpha d_raw = op q with q = gauss d_raw (d_raw is zero where
+// alpha is clamped), and q is also the opacity's term: the moments are summed of q and
+// multiplied by op once. The sums themselves are added in a second loop (backward_sums): with
+// them in this one, the loop has more live values than vector registers and spills.
+static inline __attribute__((always_inline)) void backward_pixel(
+    int32_t i, float dx, splat_falloff_row fr, const backward_splat *s, int32_t signed_p, const int32_t *last,
+    float *trans, float *rest, const float *gr, const float *gg, const float *gb, const float *gz, float alpha_min,
+    float alpha_max, const int with_depth, float *w_out, float *q_out) {
+    const float power = splat_power2(fr, dx);
+    const float gauss = splat_exp2(power);
+    const float raw = s->op * gauss;
+    const float alpha = splat_clamp_alpha(raw, alpha_max);
+    const int32_t ok = (signed_p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
+    const float one_minus = 1.0f - alpha;
+    const float inv = 1.0f / one_minus;
+    const float before = trans[i] * inv;
+    const float w = ok ? alpha * before : 0.0f;
+    float dot = s->cr * gr[i] + s->cg * gg[i] + s->cb * gb[i];
+    if (with_depth) dot += s->z * gz[i]; // (adding 0.0f instead would cost an add: -0 + 0 is +0)
+    const float d_alpha_k = before * dot + rest[i] * inv;
+    // d gauss / d power = gauss for the natural exponent the moments refer to.
+    const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
+    *w_out = w;
+    *q_out = gauss * d_raw;
+    rest[i] -= dot * w;
+    trans[i] = ok ? before : trans[i]; // a select and an unconditional store (see rasterize.c)
+}
+
+// Adds pixel i's terms (weights w, q at offset (dx, dy)) to the sums of `lane`.
+static inline __attribute__((always_inline)) void backward_sums(
+    float partial[S_COUNT][SPLAT_LANES], int32_t lane, int32_t i, float w, float q, float dx, float dy, float dy2,
+    const float *gr, const float *gg, const float *gb, const float *gz, const int with_depth) {
+    const float q_x = q * dx;
+    partial[S_R][lane] += w * gr[i];
+    partial[S_G][lane] += w * gg[i];
+    partial[S_B][lane] += w * gb[i];
+    if (with_depth) partial[S_Z][lane] += w * gz[i];
+    partial[S_OPACITY][lane] += q;
+    partial[S_X][lane] += q_x;
+    partial[S_Y][lane] += q * dy;
+    partial[S_XX][lane] += q_x * dx;
+    partial[S_XY][lane] += q_x * dy;
+    partial[S_YY][lane] += q * dy2;
+}
 
 // One tile. with_depth is a constant at each call, so the depth terms vanish when training
 // passes no depth gradient.
@@ -24,6 +78,9 @@ static inline __attribute__((always_inline)) void backward_tile(
     uint32_t begin = in->tile_ranges[2 * tile], end = in->tile_ranges[2 * tile + 1];
     // Per pixel: upstream gradients, transmittance walked backwards, the bracket above.
     float gr[TP], gg[TP], gb[TP], gz[TP], rest[TP], trans[TP];
+    // Without d_alpha, a row of zeros: a select on d_alpha per pixel would vectorise into a
+    // masked load, which on AMD takes a slow microcoded path when the pointer is NULL.
+    const float zero_row[TS] = {0};
     // Entry indices fit in int32_t (csplat_rasterize_backward): signed compares vectorise in one
     // instruction, unsigned ones do not.
     int32_t last[TP];
@@ -31,7 +88,8 @@ static inline __attribute__((always_inline)) void backward_tile(
     for (int i = 0; i < TP; i++) {
         gr[i] = gg[i] = gb[i] = gz[i] = rest[i] = 0; trans[i] = 1; last[i] = begin;
     }
-    for (int32_t row = 0; row < tb.h; row++)
+    for (int32_t row = 0; row < tb.h; row++) {
+        const float *alpha_row = d_alpha ? d_alpha + (size_t)(tb.y0 + row) * in->width + tb.x0 : zero_row;
         for (int32_t col = 0; col < tb.w; col++) {
             const int32_t i = row * TS + col;
             const size_t o = (size_t)(tb.y0 + row) * in->width + (size_t)(tb.x0 + col);
@@ -39,11 +97,11 @@ static inline __attribute__((always_inline)) void backward_tile(
             gz[i] = with_depth ? d_depth[o] : 0.0f;
             trans[i] = fw->final_transmittance[o];
             // Background and alpha output both depend on T_final only.
-            float d_a = d_alpha ? d_alpha[o] : 0.0f;
-            rest[i] = (d_a - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
+            rest[i] = (alpha_row[col] - (bg[0] * gr[i] + bg[1] * gg[i] + bg[2] * gb[i])) * trans[i];
             last[i] = (int32_t)fw->last_entries[o];
             if (fw->last_entries[o] > max_last) max_last = fw->last_entries[o];
         }
+    }
     // Per group of columns in each row, one past the last entry any of its pixels used:
     // entries at or beyond it change nothing there.
     uint32_t group_last[TS][TS / SPLAT_LANES];
@@ -56,7 +114,12 @@ static inline __attribute__((always_inline)) void backward_tile(
             }
             group_last[row][group] = m;
         }
+    uint32_t row_last[TS]; // the same for whole rows
+    for (int32_t row = 0; row < TS; row++)
+        row_last[row] = group_last[row][0] > group_last[row][1] ? group_last[row][0] : group_last[row][1];
     tile_stops[tile] = max_last;
+    float col_x[TS];
+    splat_column_centres(&tb, col_x);
 
     for (uint32_t p = max_last; p-- > begin;) {
         if (p >= begin + SPLAT_PREFETCH_AHEAD) {
@@ -72,60 +135,63 @@ static inline __attribute__((always_inline)) void backward_tile(
         const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
         const float cr = sp->color[0], cg = sp->color[1], cb = sp->color[2];
         const splat_falloff falloff = splat_falloff_of(sp);
+        const backward_splat bs = {op, cr, cg, cb, z};
         // Per-lane partial sums (one vector register each) keep the pixel loop vectorisable
         // and the sum order fixed: lane l sums columns l and l + SPLAT_LANES, row by row.
         // The 2D mean and conic gradients are linear in the moments of d_power · (dx, dy),
-        // so only those are summed per pixel. d_power = alpha d_raw = op q with q = gauss d_raw
-        // (d_raw is zero where alpha is clamped), and q is also the opacity's term: the moments
-        // are summed of q and multiplied by op once.
-        enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
+        // so only those are summed per pixel (see backward_pixel).
         float partial[S_COUNT][SPLAT_LANES];
         memset(partial, 0, sizeof partial);
+        const int32_t g0 = box[0] / SPLAT_LANES, g1 = (box[1] - 1) / SPLAT_LANES;
+        const int32_t signed_p = (int32_t)p;
         for (int32_t row = box[2]; row < box[3]; row++) {
             const float dy = my - ((float)(tb.y0 + row) + 0.5f), dy2 = dy * dy;
             const splat_falloff_row fr = splat_falloff_at_row(falloff, dy);
             const int32_t base = row * TS;
-            const int32_t signed_p = (int32_t)p;
-            // Whole groups of columns, as in the forward pass.
-            for (int32_t group = box[0] / SPLAT_LANES; group * SPLAT_LANES < box[1]; group++) {
-            if (p >= group_last[row][group]) continue;
-            for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
-                const int32_t col = group * SPLAT_LANES + lane;
-                const int32_t i = base + col;
-                const float dx = mx - ((float)(tb.x0 + col) + 0.5f);
-                const float power = splat_power2(fr, dx);
-                const float gauss = splat_exp2(power);
-                const float raw = op * gauss;
-                const float alpha = fminf(alpha_max, raw);
-                const int32_t ok = (signed_p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
-                const float one_minus = 1.0f - alpha;
-                const float inv = 1.0f / one_minus;
-                const float before = trans[i] * inv;
-                const float w = ok ? alpha * before : 0.0f;
-                const float dot = cr * gr[i] + cg * gg[i] + cb * gb[i] + (with_depth ? z * gz[i] : 0.0f);
-                const float d_alpha_k = before * dot + rest[i] * inv;
-                // d gauss / d power = gauss for the natural exponent the moments below refer to.
-                const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
-                const float q = gauss * d_raw;
-                const float q_x = q * dx;
-                partial[S_R][lane] += w * gr[i];
-                partial[S_G][lane] += w * gg[i];
-                partial[S_B][lane] += w * gb[i];
-                if (with_depth) partial[S_Z][lane] += w * gz[i];
-                partial[S_OPACITY][lane] += q;
-                partial[S_X][lane] += q_x;
-                partial[S_Y][lane] += q * dy;
-                partial[S_XX][lane] += q_x * dx;
-                partial[S_XY][lane] += q_x * dy;
-                partial[S_YY][lane] += q * dy2;
-                rest[i] -= dot * w;
-                trans[i] *= ok ? inv : 1.0f; // = before when ok, as an unconditional store (see rasterize.c)
-            }
+            // Whole groups of columns, as in the forward pass. A box across both groups of the
+            // row takes the whole row (16 pixels) in one pass, its sums added lane by lane in the
+            // same order as group by group (a group past every pixel's last entry adds exact
+            // zeros).
+            float w[TS], q[TS];
+            if (g0 == g1) {
+                if (p >= group_last[row][g0]) continue;
+                const int32_t c0 = g0 * SPLAT_LANES;
+#pragma clang loop vectorize_width(8)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++)
+                    backward_pixel(base + c0 + lane, mx - col_x[c0 + lane], fr, &bs, signed_p, last, trans, rest,
+                                   gr, gg, gb, gz, alpha_min, alpha_max, with_depth, &w[lane], &q[lane]);
+#pragma clang loop vectorize_width(8)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++)
+                    backward_sums(partial, lane, base + c0 + lane, w[lane], q[lane], mx - col_x[c0 + lane], dy, dy2,
+                                  gr, gg, gb, gz, with_depth);
+            } else {
+                if (p >= row_last[row]) continue;
+#pragma clang loop vectorize_width(8)
+                for (int32_t col = 0; col < TS; col++)
+                    backward_pixel(base + col, mx - col_x[col], fr, &bs, signed_p, last, trans, rest, gr, gg, gb,
+                                   gz, alpha_min, alpha_max, with_depth, &w[col], &q[col]);
+#pragma clang loop vectorize_width(8)
+                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
+                    backward_sums(partial, lane, base + lane, w[lane], q[lane], mx - col_x[lane], dy, dy2, gr, gg,
+                                  gb, gz, with_depth);
+                    const int32_t col = SPLAT_LANES + lane;
+                    backward_sums(partial, lane, base + col, w[col], q[col], mx - col_x[col], dy, dy2, gr, gg, gb,
+                                  gz, with_depth);
+                }
             }
         }
-        // Lanes summed as a fixed tree (halves, then quarters, then pairs), which vectorises.
+        // Lanes summed as a fixed tree, ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)): the first
+        // eight sums at once from their transpose (lane l of every sum in one vector), the last
+        // two one by one.
         float sum[S_COUNT];
-        for (int s = 0; s < S_COUNT; s++) {
+        {
+            splat_f8 t[8];
+            for (int s = 0; s < 8; s++) __builtin_memcpy(&t[s], partial[s], sizeof t[s]);
+            splat_transpose8(t);
+            const splat_f8 all = ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
+            __builtin_memcpy(sum, &all, sizeof all);
+        }
+        for (int s = 8; s < S_COUNT; s++) {
             float h[SPLAT_LANES / 2];
             for (int q = 0; q < SPLAT_LANES / 2; q++) h[q] = partial[s][q] + partial[s][q + SPLAT_LANES / 2];
             sum[s] = (h[0] + h[2]) + (h[1] + h[3]);

@@ -62,6 +62,14 @@ static inline void splat_sh_basis(int degree, float x, float y, float z, float *
     b[15] = SH_C3[6] * x * (xx - 3 * yy);
 }
 
+// Which of those partials are not identically zero, per axis (x, y, z) and coefficient: loops
+// unrolled over the coefficients skip the others (x · 0 is not foldable without fast math).
+static const unsigned char SH_GRAD_NONZERO[3][CSPLAT_MAX_SH_COEFFS] = {
+    {0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    {0, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1},
+    {0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0},
+};
+
 // Partial derivatives of the basis with respect to x, y, z (treated as independent).
 static inline void splat_sh_basis_grad(int degree, float x, float y, float z,
                                        float *dx, float *dy, float *dz) {

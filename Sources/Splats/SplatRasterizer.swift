@@ -21,12 +21,17 @@ public final class SplatRasterizer {
     private let colors = ScratchBuffer<Float>(), radii = ScratchBuffer<Int32>()
     private let tileRects = ScratchBuffer<Int32>(), tilesTouched = ScratchBuffer<UInt32>()
     private let clamped = ScratchBuffer<UInt8>(), offsets = ScratchBuffer<UInt32>()
+    private let colorJacobians = ScratchBuffer<Float>()
     private let splatGrads = ScratchBuffer<Float>(), blendSplats = ScratchBuffer<csplat_blend_splat>()
     // Per (tile, splat) entry, and per tile.
     private let binning = TileBinning()
     private let entryGrads = ScratchBuffer<Float>(), tileStops = ScratchBuffer<UInt32>()
     // Per pixel.
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
+
+    /// Splats per slice of the per-splat kernels that run one after another (a multiple of
+    /// their blocks of 32): what the first writes is still in the L1/L2 cache for the next.
+    static let cacheSlice = 1024
 
     /// Seconds spent in each stage by the last render and backward (for benchmarks).
     public private(set) var stageSeconds = StageSeconds()
@@ -88,9 +93,13 @@ public final class SplatRasterizer {
         let options = kernelOptions(blendOptions)
         withGaussians(cloud, degree: degree) { gaussians in
             forEachRange(n, threads: threads) { b, e in
-                csplat_project(gaussians, &cam, &projected, Int32(b), Int32(e))
-                csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(b), Int32(e))
-                csplat_trim_tile_rects(&projected, blendSplats.pointer, Int32(b), Int32(e))
+                // Slice by slice, so that what one kernel writes is still in cache for the next.
+                for s in stride(from: b, to: e, by: Self.cacheSlice) {
+                    let t = Int32(min(e, s + Self.cacheSlice))
+                    csplat_project(gaussians, &cam, &projected, Int32(s), t)
+                    csplat_prepare_blend(&projected, options, blendSplats.pointer, Int32(s), t)
+                    csplat_trim_tile_rects(&projected, blendSplats.pointer, Int32(s), t)
+                }
             }
         }
 
@@ -245,6 +254,7 @@ public final class SplatRasterizer {
         tileRects.reserve(4 * n)
         tilesTouched.reserve(n)
         clamped.reserve(3 * n)
+        colorJacobians.reserve(9 * n)
         offsets.reserve(n + 1)
         splatGrads.reserve(n * Int(CSPLAT_GRAD_STRIDE))
         blendSplats.reserve(n)
@@ -258,7 +268,7 @@ public final class SplatRasterizer {
         csplat_projected(means2d: means2d.pointer, conics: conics.pointer, depths: depths.pointer,
                          opacities: opacities.pointer, colors: colors.pointer, radii: radii.pointer,
                          tile_rects: tileRects.pointer, tiles_touched: tilesTouched.pointer,
-                         clamped: clamped.pointer)
+                         clamped: clamped.pointer, color_jacobians: colorJacobians.pointer)
     }
 
     private func withRasterInput(_ camera: SplatCamera, _ blend: BlendOptions, _ background: [Float]?,

@@ -41,7 +41,8 @@ final class TileBinning {
         func bounds(_ c: Int) -> (UInt32, UInt32) { (UInt32(n * c / chunks), UInt32(n * (c + 1) / chunks)) }
         perChunk(chunks) { c in
             let (b, e) = bounds(c)
-            csplat_count_tile_entries(projected, order, tilesX, table + c * tileCount, b, e)
+            // One chunk counts every splat, in memory order (the counts do not depend on it).
+            csplat_count_tile_entries(projected, chunks == 1 ? nil : order, tilesX, table + c * tileCount, b, e)
         }
         var start: UInt32 = 0
         for tile in 0..<tileCount {

@@ -177,7 +177,7 @@ final class SortTests: XCTestCase {
                             var view = csplat_projected(means2d: m.baseAddress, conics: c.baseAddress, depths: d.baseAddress,
                                                         opacities: o.baseAddress, colors: col.baseAddress, radii: r.baseAddress,
                                                         tile_rects: rect.baseAddress, tiles_touched: tt.baseAddress,
-                                                        clamped: cl.baseAddress)
+                                                        clamped: cl.baseAddress, color_jacobians: nil)
                             return body(&view)
                         }
                     } }

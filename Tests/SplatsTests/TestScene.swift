@@ -87,7 +87,7 @@ struct ProjectedSplats {
                                                                depths: c.baseAddress, opacities: d.baseAddress,
                                                                colors: e.baseAddress, radii: f.baseAddress,
                                                                tile_rects: gg.baseAddress, tiles_touched: hh.baseAddress,
-                                                               clamped: ii.baseAddress)
+                                                               clamped: ii.baseAddress, color_jacobians: nil)
                                     csplat_project(&g, &cam, &out, 0, Int32(n))
                                 }
                             } }

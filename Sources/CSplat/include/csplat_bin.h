@@ -56,7 +56,9 @@ void csplat_depth_keys(const csplat_projected *projected, uint64_t *keys, uint32
                        int32_t begin, int32_t end);
 
 // For the splats order[begin ... end - 1] (sorted by depth): counts[t] += 1 for every tile t of
-// each splat's tile rectangle (t = ty * tiles_x + tx).
+// each splat's tile rectangle (t = ty * tiles_x + tx). order NULL: the splats begin ... end - 1
+// themselves (counts do not depend on the order; memory order is faster when one chunk takes
+// every splat).
 void csplat_count_tile_entries(const csplat_projected *projected, const uint32_t *order, int32_t tiles_x,
                                uint32_t *counts, uint32_t begin, uint32_t end);
 

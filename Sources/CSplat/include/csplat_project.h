@@ -14,7 +14,8 @@ void csplat_project(const csplat_gaussians *gaussians, const csplat_camera *came
 // gradients with respect to the projected quantities (see csplat_gather_gradients). Writes
 // (overwrites) the gradients of every parameter of those splats; culled splats get zeros.
 // Exact, including the quaternion normalisation, the clamp of the Jacobian to the widened view
-// and the view direction of the SH colour.
+// and the view direction of the SH colour (through projected->color_jacobians, which
+// csplat_project must have written).
 void csplat_project_backward(const csplat_gaussians *gaussians, const csplat_camera *camera,
                              const csplat_projected *projected, const float *splat_grads,
                              const csplat_gaussian_grads *out, int32_t begin, int32_t end);

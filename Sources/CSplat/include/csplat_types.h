@@ -76,6 +76,11 @@ typedef struct {
     int32_t *tile_rects;     // count × 4: tiles x0, y0, x1, y1 (x1, y1 exclusive)
     uint32_t *tiles_touched; // count: (x1 - x0)(y1 - y0)
     uint8_t *clamped;        // count × 3: 1 where the colour channel was clamped at 0
+    // 9 × count, component-major: [3 a + ch][i] = d(SH colour channel ch) / d(unit view
+    // direction component a), before the clamp. NULL: not computed (csplat_project_backward
+    // needs it). Written while the SH coefficients are loaded anyway, so that the backward
+    // does not read them again.
+    float *color_jacobians;
 } csplat_projected;
 
 // The thresholds of alpha blending. csplat_default_blend_options() gives the 3DGS values.
