@@ -59,7 +59,7 @@ public struct ReconstructionOptions: Equatable, Sendable {
     /// Registration attempts per image before it is reported unregistered.
     public var maxRegistrationAttempts: Int = 3
     public var seed: UInt64 = 0
-    /// Worker threads for pair matching.
+    /// Worker threads for pair matching and bundle adjustment (the model does not depend on it).
     public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init() {}
