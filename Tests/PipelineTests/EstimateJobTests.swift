@@ -58,6 +58,11 @@ final class EstimateJobTests: XCTestCase {
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
         XCTAssertEqual(report["registered"] as? Int, result.model.registeredCount)
         XCTAssertEqual(report["images"] as? Int, 24)
+        // PNG frames record no focal length: the estimate started from the 60° prior, and says so.
+        let prior = try XCTUnwrap(report["focal_prior"] as? [String: Any])
+        let longSide = Double(max(truthCameras[0].width, truthCameras[0].height))
+        XCTAssertEqual(prior["pixels"] as? Double ?? 0, longSide / 2 / tan(30 * Double.pi / 180), accuracy: 1e-9)
+        XCTAssertTrue((prior["source"] as? String ?? "").hasPrefix("field-of-view prior 60°"))
         let ply = try Data(contentsOf: out.appendingPathComponent("sparse.ply"))
         let header = String(decoding: ply.prefix(400), as: UTF8.self)
         XCTAssertTrue(header.contains("element vertex \(result.model.points.count)\n"))
