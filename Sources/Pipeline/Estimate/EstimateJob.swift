@@ -154,6 +154,7 @@ public enum EstimateJob {
         // Pinhole images for the fit and depth maps; cameras.json is rewritten to refer to them.
         let dense = try DenseOutputs.write(result, files: files, features: all, to: output, options: options, progress: sink)
         result.dense = dense
+        if dense.depthCached { result.cached.append("depth") }
         result.timings["undistort"] = dense.undistortSeconds
         result.timings["depth"] = dense.depthSeconds
         try EstimateOutputs.writeReport(result, input: input, to: output.appendingPathComponent("report.json"))

@@ -25,7 +25,7 @@ public struct FocalPrior: Equatable, Sendable {
                 if !found.isEmpty {
                     let sorted = found.sorted { $0.focal < $1.focal }
                     let median = sorted[sorted.count / 2]
-                    let spread = found.count > 1 ? String(format: ", %.0f–%.0f px over the images", sorted.first!.focal, sorted.last!.focal) : ""
+                    let spread = sorted.first!.focal != sorted.last!.focal ? String(format: ", %.0f–%.0f px over the images", sorted.first!.focal, sorted.last!.focal) : ""
                     return FocalPrior(pixels: median.focal, source: "\(median.source) (median of \(found.count) of \(photos.count) images\(spread))")
                 }
             }
