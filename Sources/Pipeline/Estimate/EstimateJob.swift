@@ -197,7 +197,7 @@ public enum EstimateJob {
     static func pairKey(names: [String], features: [Features], options: ReconstructionOptions) -> String {
         var parts = ["v2"]
         for (name, f) in zip(names, features) { parts.append("\(name):\(f.width)x\(f.height):\(f.count)") }
-        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
+        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(String(describing: options.exhaustiveMatchKeypoints)) \(options.seed)")
         return parts.joined(separator: "|")
     }
 }
