@@ -19,11 +19,14 @@ struct EstimateCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String
 
-    @Option(name: .long, help: "Focal length in pixels, when known (else estimated from --fov and refined).")
+    @Option(name: .long, help: "Focal length in pixels, when known (else the one the video's metadata or the photos' EXIF record, else from --fov; refined either way).")
     var focal: Double?
 
-    @Option(name: .long, help: "Field-of-view prior across the longer image side, in degrees.")
+    @Option(name: .long, help: "Field-of-view prior across the longer image side, in degrees (when no focal length is given or recorded).")
     var fov: Double = 60
+
+    @Flag(name: .customLong("no-recorded-focal"), help: "Ignore a focal length recorded in the video's metadata or the photos' EXIF.")
+    var noRecordedFocal = false
 
     @Option(name: .long, help: "Match each image with its next N only (ordered frames); default: all pairs up to 60 images, else (and for a video) the next 10 plus loop closures.")
     var sequential: Int?
@@ -51,6 +54,7 @@ struct EstimateCommand: ParsableCommand {
             options.features.maxKeypoints = maxKeypoints
             options.reconstruction.fieldOfViewPrior = fov
             options.reconstruction.focalPrior = focal
+            options.useRecordedFocal = !noRecordedFocal
             options.reconstruction.seed = seed
             options.keyframeBudget = keyframes
             options.depth.enabled = !noDepth
@@ -62,7 +66,8 @@ struct EstimateCommand: ParsableCommand {
             if common.json {
                 printJSON(["type": "result", "command": "estimate", "images": result.images.count, "registered": model.registeredCount,
                            "points": model.points.count, "mean_reprojection_error_px": result.meanReprojectionError,
-                           "focal": model.intrinsics.focal, "depth_maps": result.dense?.depthMaps ?? 0,
+                           "focal": model.intrinsics.focal, "focal_prior": result.focalPrior.pixels,
+                           "focal_prior_source": result.focalPrior.source, "depth_maps": result.dense?.depthMaps ?? 0,
                            "undistorted": result.dense?.undistorted ?? false, "out": out])
             } else {
                 let line = "registered \(model.registeredCount) of \(result.images.count) images, \(model.points.count) points, " +
@@ -73,6 +78,7 @@ struct EstimateCommand: ParsableCommand {
                     } ?? "") +
                     "; wrote \(out)\n"
                 FileHandle.standardError.write(line.data(using: .utf8)!)
+                FileHandle.standardError.write((String(format: "  focal started at %.1f px: ", result.focalPrior.pixels) + result.focalPrior.source + "\n").data(using: .utf8)!)
                 for (i, reason) in model.unregistered.sorted(by: { $0.key < $1.key }) {
                     FileHandle.standardError.write("  not registered: \(result.images[i]): \(reason)\n".data(using: .utf8)!)
                 }

@@ -15,6 +15,34 @@ final class MapperPartsTests: XCTestCase {
         XCTAssertEqual(MatchPlan.automatic(exhaustiveLimit: 3, overlap: 1).pairs(count: 4).count, 3)
     }
 
+    /// Exhaustive plans match the first `exhaustiveMatchKeypoints` keypoints of each image,
+    /// sequential plans all: two images with the same 300 descriptors match one to one.
+    func testExhaustiveMatchingUsesTheFirstKeypoints() throws {
+        var rng = SeededGenerator(seed: 17)
+        var descriptors: [Float] = []
+        for _ in 0..<300 {
+            let d = (0..<Features.descriptorLength).map { _ in Float(rng.nextDouble(in: 0, 1)) }
+            let norm = d.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            descriptors += d.map { $0 / norm }
+        }
+        let keypoints = (0..<300).map { _ in
+            Keypoint(x: Float(rng.nextDouble(in: 0, 640)), y: Float(rng.nextDouble(in: 0, 480)), scale: 2, orientation: 0, response: 1, octave: 0)
+        }
+        let image = try Features(width: 640, height: 480, keypoints: keypoints, descriptors: descriptors)
+        XCTAssertEqual(image.prefix(100).keypoints, Array(keypoints.prefix(100)))
+        XCTAssertEqual(image.prefix(100).descriptors, Array(descriptors.prefix(100 * Features.descriptorLength)))
+        var options = ReconstructionOptions()
+        options.threads = 1
+        options.exhaustiveMatchKeypoints = 100
+        options.matchPlan = .exhaustive
+        XCTAssertEqual(try IncrementalReconstruction.verifyPairs(features: [image, image], options: options).map(\.putative), [100])
+        options.matchPlan = .sequential(overlap: 1)
+        XCTAssertEqual(try IncrementalReconstruction.verifyPairs(features: [image, image], options: options).map(\.putative), [300])
+        options.matchPlan = .exhaustive
+        options.exhaustiveMatchKeypoints = nil
+        XCTAssertEqual(try IncrementalReconstruction.verifyPairs(features: [image, image], options: options).map(\.putative), [300])
+    }
+
     /// Chains of matches join into one track; a component holding two keypoints of one image
     /// keeps the better-connected one; unverified pairs add nothing.
     func testTracksFromMatches() {

@@ -54,10 +54,17 @@ final class EstimateJobTests: XCTestCase {
         XCTAssertLessThan(focal, 0.02)
         XCTAssertLessThan(result.meanReprojectionError, 1)
 
+        let camerasJSON = try Data(contentsOf: out.appendingPathComponent("cameras.json"))
+
         // The other outputs, read back independently.
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
         XCTAssertEqual(report["registered"] as? Int, result.model.registeredCount)
         XCTAssertEqual(report["images"] as? Int, 24)
+        // PNG frames record no focal length: the estimate started from the 60° prior, and says so.
+        let prior = try XCTUnwrap(report["focal_prior"] as? [String: Any])
+        let longSide = Double(max(truthCameras[0].width, truthCameras[0].height))
+        XCTAssertEqual(prior["pixels"] as? Double ?? 0, longSide / 2 / tan(30 * Double.pi / 180), accuracy: 1e-9)
+        XCTAssertTrue((prior["source"] as? String ?? "").hasPrefix("field-of-view prior 60°"))
         let ply = try Data(contentsOf: out.appendingPathComponent("sparse.ply"))
         let header = String(decoding: ply.prefix(400), as: UTF8.self)
         XCTAssertTrue(header.contains("element vertex \(result.model.points.count)\n"))
@@ -71,10 +78,22 @@ final class EstimateJobTests: XCTestCase {
                        result.model.registeredCount)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/frame_00000.png").path))
 
-        // A rerun takes features and pairs from the cache and gives the same model.
+        // A rerun takes features, pairs and (the model being the same) depth maps from the
+        // cache and gives the same model; new depth settings recompute the maps.
+        let depthFile = out.appendingPathComponent("depth/frame_00003.png")
+        let depthBytes = try Data(contentsOf: depthFile)
         let again = try EstimateJob.run(input: render.appendingPathComponent("images"), output: out, options: options)
-        XCTAssertEqual(again.cached, ["features", "matching"])
+        XCTAssertEqual(again.cached, ["features", "matching", "depth"])
         XCTAssertEqual(again.model, result.model)
+        XCTAssertEqual(again.dense?.depthMaps, result.dense?.depthMaps)
+        XCTAssertEqual(again.dense?.depthUnit, result.dense?.depthUnit)
+        XCTAssertEqual(try Data(contentsOf: depthFile), depthBytes)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("cameras.json")), camerasJSON)
+        options.depth.longSide = 160
+        let smaller = try EstimateJob.run(input: render.appendingPathComponent("images"), output: out, options: options)
+        XCTAssertEqual(smaller.cached, ["features", "matching"])
+        XCTAssertEqual(smaller.dense?.depthWidth, 160)
+        XCTAssertEqual(try PNGFile.info(depthFile).width, 160)
     }
 
     /// Five copies of one frame: no camera motion, so no initial pair — an error that says so.

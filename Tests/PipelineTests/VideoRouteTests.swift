@@ -62,10 +62,11 @@ final class VideoRouteTests: XCTestCase {
         XCTAssertEqual((estimate["settings"] as? [String: Any])?["keyframes"] as? Int, 10)
         XCTAssertEqual(fit["splats"] as? Int, result.fit.splats)
         XCTAssertEqual((report["notes"] as? [String])?.count, result.notes.count)
-        // The estimate stays as the cache of a rerun (a shorter fit, say), which gets the same cameras.
+        // The estimate stays as the cache of a rerun (a shorter fit, say), which gets the same
+        // cameras and so keeps the depth maps too.
         options.fit.iterations = 10
         let again = try VideoRoute.run(input: video, output: scene, options: options)
-        XCTAssertEqual(again.estimate.cached, ["frames", "features", "matching"])
+        XCTAssertEqual(again.estimate.cached, ["frames", "features", "matching", "depth"])
         XCTAssertEqual(again.estimate.model, result.estimate.model)
         XCTAssertEqual(again.notes.count, result.notes.count, "\(again.notes) after \(result.notes)")
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(contentsOf: scene.appendingPathComponent("report.json"))) as? [String: Any])

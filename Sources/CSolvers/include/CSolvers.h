@@ -1,6 +1,7 @@
 // CSolvers: bundle adjustment (Eigen) behind a plain C interface.
 // Swift owns every buffer; the solver updates poses, points and intrinsics in place. Its dense
-// and block matrices are Eigen temporaries that live only for the call.
+// and block matrices are Eigen temporaries that live only for the call. The solver starts no
+// threads: it hands independent chunks of work to the caller's `parallel` function.
 #ifndef CSOLVERS_H
 #define CSOLVERS_H
 
@@ -17,6 +18,13 @@ enum { V2W_LOSS_SQUARED = 0, V2W_LOSS_HUBER = 1, V2W_LOSS_CAUCHY = 2 };
 /// Shared intrinsics, in this order: focal (fx = fy), cx, cy, k1, k2 (OpenCV radial model:
 /// pixel = f · n · (1 + k1 r² + k2 r⁴) + c for normalised n). Bits of `intrinsics_free`.
 enum { V2W_BA_FOCAL = 1, V2W_BA_CX = 2, V2W_BA_CY = 4, V2W_BA_K1 = 8, V2W_BA_K2 = 16 };
+
+/// One chunk of work: `task(context, index)` for index in 0..<count.
+typedef void (*v2w_task)(void *context, int32_t index);
+/// Runs `task(context, k)` for every k in 0..<count, in any order or concurrently, and returns
+/// when all have finished. Chunks write disjoint memory; the solver combines their results in
+/// chunk order, so the outcome does not depend on how (or whether) they run in parallel.
+typedef void (*v2w_parallel_for)(int32_t count, void *context, v2w_task task);
 
 typedef struct {
     int32_t camera_count;
@@ -39,6 +47,9 @@ typedef struct {
     int32_t max_iterations;
     /// Stop when an accepted step lowers the cost by less than this fraction.
     double function_tolerance;
+    /// Runs the chunks of each pass (linearisation, Schur complement, point update, cost);
+    /// NULL runs them one after another.
+    v2w_parallel_for parallel;
 } v2w_ba_problem;
 
 typedef struct {
@@ -50,7 +61,10 @@ typedef struct {
 } v2w_ba_summary;
 
 /// Levenberg–Marquardt on the robust reprojection cost, points eliminated by the Schur
-/// complement (the reduced camera system is dense, solved by LDLᵀ). Returns 0 on success,
+/// complement (the reduced camera system is dense, solved by LDLᵀ). The work is split into
+/// chunks of points by observation count alone (never by thread count), each with its own
+/// accumulators summed in chunk order: one thread or many give bit-identical results.
+/// Returns 0 on success,
 /// −1 for an index out of range, −2 for a non-finite input, −3 for an unknown loss.
 int32_t v2w_bundle_adjust(const v2w_ba_problem *problem, v2w_ba_summary *summary);
 

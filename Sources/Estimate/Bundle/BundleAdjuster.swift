@@ -1,4 +1,5 @@
 import CSolvers
+import Foundation
 import Geometry
 
 /// Robust loss on the reprojection error; `scale` in pixels (errors below it count as squared).
@@ -97,6 +98,9 @@ public struct BundleOptions: Equatable, Sendable {
     public var refinePrincipalPoint = false
     /// Refine k1 and k2.
     public var refineDistortion = false
+    /// Threads for the per-point work (1: the calling thread only). The result does not depend
+    /// on it: the work is split into chunks by problem size alone and combined in order.
+    public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init(loss: RobustLoss = .cauchy(scale: 1), maxIterations: Int = 50, functionTolerance: Double = 1e-7,
                 refineFocal: Bool = true, refinePrincipalPoint: Bool = false, refineDistortion: Bool = false) {
@@ -116,6 +120,7 @@ public struct BundleOptions: Equatable, Sendable {
         guard functionTolerance.isFinite, functionTolerance >= 0 else {
             throw EstimateError.invalidOption(field: "functionTolerance", reason: "must be ≥ 0, got \(functionTolerance)")
         }
+        guard threads >= 1 else { throw EstimateError.invalidOption(field: "threads", reason: "must be ≥ 1, got \(threads)") }
     }
 }
 
@@ -127,9 +132,19 @@ public struct BundleSummary: Equatable, Sendable {
     public var acceptedSteps: Int
 }
 
+/// The solver's chunks on the cores (it starts no threads itself).
+private let runConcurrently: v2w_parallel_for = { count, context, task in
+    DispatchQueue.concurrentPerform(iterations: Int(count)) { k in task!(context, Int32(k)) }
+}
+
 /// Levenberg–Marquardt bundle adjustment (the C++ solver in `CSolvers`).
 public enum BundleAdjuster {
     public static func adjust(_ problem: inout BundleProblem, options: BundleOptions = .init()) throws -> BundleSummary {
+        try adjust(&problem, options: options, parallel: options.threads > 1 ? runConcurrently : nil)
+    }
+
+    /// The same with the solver's chunks run by `parallel` (tests run them in other orders).
+    static func adjust(_ problem: inout BundleProblem, options: BundleOptions, parallel: v2w_parallel_for?) throws -> BundleSummary {
         try options.validate()
         let nc = problem.poses.count, np = problem.points.count
         guard problem.poseFixing.isEmpty || problem.poseFixing.count == nc else {
@@ -183,7 +198,8 @@ public enum BundleAdjuster {
                                             point_fixed: fixedPoints.isEmpty ? nil : fixedBuffer.baseAddress,
                                             intrinsics_free: free, loss: loss, loss_scale: scale,
                                             max_iterations: Int32(options.maxIterations),
-                                            function_tolerance: options.functionTolerance)
+                                            function_tolerance: options.functionTolerance,
+                                            parallel: parallel)
                                         return v2w_bundle_adjust(&p, &summary)
                                     }
                                 }

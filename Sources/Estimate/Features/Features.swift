@@ -39,6 +39,16 @@ public struct Features: Equatable, Sendable {
 
     public var count: Int { keypoints.count }
 
+    /// The first `count` keypoints (the priority order's best) with their descriptors; the
+    /// indices stay those of the full set.
+    public func prefix(_ count: Int) -> Features {
+        guard count < keypoints.count else { return self }
+        var out = self
+        out.keypoints = Array(keypoints.prefix(count))
+        out.descriptors = Array(descriptors.prefix(count * Features.descriptorLength))
+        return out
+    }
+
     /// The descriptor of keypoint `index`.
     public func descriptor(_ index: Int) -> ArraySlice<Float> {
         descriptors[(index * Features.descriptorLength)..<((index + 1) * Features.descriptorLength)]

@@ -20,6 +20,11 @@ public enum IncrementalReconstruction {
             extra += LoopDetector(options: options.globalDescriptor, loops: loops, window: window).candidates(features: features)
         }
         let pairs = options.matchPlan.pairs(count: features.count, extra: extra)
+        // Exhaustive plans match the first keypoints only (see `exhaustiveMatchKeypoints`).
+        var matched = features
+        if options.matchPlan.resolved(count: features.count) == .exhaustive, let cap = options.exhaustiveMatchKeypoints {
+            matched = features.map { $0.prefix(cap) }
+        }
         let f = options.initialFocal(width: features[0].width, height: features[0].height)
         let intrinsics = Intrinsics(fx: f, fy: f, cx: Double(features[0].width) / 2, cy: Double(features[0].height) / 2)
         let workers = max(1, min(options.threads, pairs.count))
@@ -36,7 +41,7 @@ public enum IncrementalReconstruction {
                     let pair = pairs[k]
                     out[k] = Result {
                         try Cancellation.check()
-                        return try PairVerifier.verify(pair, features[pair.first], features[pair.second], intrinsics: intrinsics, options: options)
+                        return try PairVerifier.verify(pair, matched[pair.first], matched[pair.second], intrinsics: intrinsics, options: options)
                     }
                     progress?.advance()
                     k += workers

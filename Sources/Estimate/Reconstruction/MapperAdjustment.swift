@@ -65,6 +65,7 @@ extension IncrementalMapper {
         bundle.refineFocal = refineFocal && bundle.refineFocal
         bundle.refineDistortion = distortion
         bundle.maxIterations = iterations
+        bundle.threads = options.threads
         bundle.functionTolerance = max(tolerance, bundle.functionTolerance)
         _ = try BundleAdjuster.adjust(&problem, options: bundle)
         guard problem.intrinsics.focal.isFinite, problem.intrinsics.focal > 0 else { return }

@@ -17,6 +17,12 @@ public struct ReconstructionOptions: Equatable, Sendable {
     /// rotation off by 90° or 180°; it is dropped.
     public var globalDescriptor = GlobalDescriptorOptions()
     public var loopRotationTolerance: Double = 30
+    /// Pairs of an exhaustive plan are matched on this many keypoints of each image (the first
+    /// in priority order: the coarsest); nil matches all. All-pairs matching costs pairs × k²:
+    /// kitchen (25 photos, 1000 × 667), 4096 instead of 8192 cut the CPU time about 140 → 65 s with
+    /// poses within 0.03° of the full run (reprojection 0.28 vs 0.22 px). Sequential plans
+    /// (video) match every keypoint.
+    public var exhaustiveMatchKeypoints: Int? = 4096
     /// Fewest verified matches for a pair to count.
     public var minPairInliers: Int = 15
     /// Focal length prior when nothing better is known: this field of view across the longer
@@ -59,7 +65,7 @@ public struct ReconstructionOptions: Equatable, Sendable {
     /// Registration attempts per image before it is reported unregistered.
     public var maxRegistrationAttempts: Int = 3
     public var seed: UInt64 = 0
-    /// Worker threads for pair matching.
+    /// Worker threads for pair matching and bundle adjustment (the model does not depend on it).
     public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init() {}
@@ -71,6 +77,7 @@ public struct ReconstructionOptions: Equatable, Sendable {
         try registration.validate()
         try triangulation.validate()
         try bundle.validate()
+        if let k = exhaustiveMatchKeypoints, k < 64 { throw fail("exhaustiveMatchKeypoints", "must be ≥ 64, got \(k)") }
         guard minPairInliers >= 8 else { throw fail("minPairInliers", "must be ≥ 8, got \(minPairInliers)") }
         guard fieldOfViewPrior > 1, fieldOfViewPrior < 170 else { throw fail("fieldOfViewPrior", "must be in (1, 170) degrees, got \(fieldOfViewPrior)") }
         if let f = focalPrior, !(f.isFinite && f > 0) { throw fail("focalPrior", "must be a positive number of pixels, got \(f)") }

@@ -22,6 +22,8 @@ public struct DenseSummary: Sendable {
     public var depthPlanes: Double
     public var undistortSeconds: Double
     public var depthSeconds: Double
+    /// The depth maps were an earlier run's (same model, names and settings; see `DepthCache`).
+    public var depthCached: Bool
 }
 
 /// After the sparse model is written: pinhole images for the fit and per-view depth maps.
@@ -58,12 +60,17 @@ enum DenseOutputs {
         let imageNames = result.images.indices.map { undistort ? stems[$0] + ".png" : result.images[$0] }
         let manager = FileManager.default
 
-        // Earlier dense outputs are replaced, never mixed with these (masks/ is left alone: a
-        // user may have put masks for the fit there; ours are rewritten per image).
-        for stale in ["undistorted", "depth"] { try? manager.removeItem(at: output.appendingPathComponent(stale)) }
+        // Depth maps of an earlier run for this very model are kept; other earlier dense outputs
+        // are replaced, never mixed with these (masks/ is left alone: a user may have put masks
+        // for the fit there; ours are rewritten per image).
+        let depthKey = DepthCache.key(model: model, names: result.images, options: options.depth)
+        let cachedDepth = options.depth.enabled ? DepthCache.read(output, key: depthKey) : nil
+        let computeDepth = options.depth.enabled && cachedDepth == nil
+        for stale in ["undistorted"] + (cachedDepth == nil ? ["depth"] : []) { try? manager.removeItem(at: output.appendingPathComponent(stale)) }
+        if cachedDepth == nil { try? manager.removeItem(at: DepthCache.url(output)) }
         var clock = Date()
         var inputs = [DepthInput?](repeating: nil, count: files.count)
-        if undistort || options.depth.enabled {
+        if undistort || computeDepth {
             if undistort {
                 try createFolder(output.appendingPathComponent(imageFolder))
                 if undistorter!.valid != nil { try createFolder(output.appendingPathComponent("masks")) }
@@ -80,7 +87,7 @@ enum DenseOutputs {
                                           to: output.appendingPathComponent("masks").appendingPathComponent(stems[i] + ".png"))
                     }
                 }
-                if options.depth.enabled { inputs[i] = try DepthEstimator.input(image: image, camera: cameras[i]!, options: options.depth) }
+                if computeDepth { inputs[i] = try DepthEstimator.input(image: image, camera: cameras[i]!, options: options.depth) }
                 progress.advance()
             }
             progress.finish()
@@ -98,37 +105,42 @@ enum DenseOutputs {
 
         clock = Date()
         var maps = [DepthMap?](repeating: nil, count: files.count)
-        if options.depth.enabled {
+        if computeDepth {
             let neighbours = DepthViewSelection.neighbours(cameras: cameras, points: model.points, options: options.depth)
             let ranges = DepthViewSelection.depthRanges(cameras: cameras, points: model.points, margin: options.depth.rangeMargin)
             maps = try DepthEstimator.estimate(inputs: inputs, neighbours: neighbours, ranges: ranges, options: options.depth,
                                                progress: Progress(stage: "depth", total: files.count, unit: "views", sink: sink))
         }
-        let unit = depthUnit(maps)
         let depthFolder = output.appendingPathComponent("depth")
-        if maps.contains(where: { $0 != nil }) { try createFolder(depthFolder) }
+        let written = maps.compactMap { $0 }
+        let record = cachedDepth ?? DepthCache(
+            key: depthKey, stems: maps.indices.filter { maps[$0] != nil }.map { stems[$0] },
+            width: written.first?.width ?? 0, height: written.first?.height ?? 0,
+            coverage: written.isEmpty ? 0 : written.map(\.coverage).reduce(0, +) / Double(written.count),
+            unit: depthUnit(maps), planes: written.isEmpty ? 0 : Double(written.map(\.planes).reduce(0, +)) / Double(written.count))
+        if !written.isEmpty { try createFolder(depthFolder) }
         for (i, map) in maps.enumerated() {
             guard let map else { continue }
-            let values = map.depth.map { d -> UInt16 in d > 0 ? UInt16(max(1, min(65535, (Double(d) / unit).rounded()))) : 0 }
+            let values = map.depth.map { d -> UInt16 in d > 0 ? UInt16(max(1, min(65535, (Double(d) / record.unit).rounded()))) : 0 }
             try PNGFile.writeGray16(values, width: map.width, height: map.height, to: depthFolder.appendingPathComponent(stems[i] + ".png"))
             let confidence = map.confidence.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
             try PNGFile.write(bytes: confidence, width: map.width, height: map.height, channels: 1,
                               to: depthFolder.appendingPathComponent(stems[i] + ".confidence.png"))
         }
+        if computeDepth { try record.write(to: output) }
         let depthSeconds = Date().timeIntervalSince(clock)
 
         // cameras.json: pinhole cameras of the images the fit should read, with their depth.
+        let withMaps = Set(record.stems)
         let frames = registered.map { CameraFrame(filePath: imageFolder + "/" + imageNames[$0], camera: cameras[$0]!) }
-        let depthPaths = registered.map { maps[$0] == nil ? nil : "depth/" + stems[$0] }
-        try writeCameras(frames, depth: depthPaths, unit: unit, points: EstimateOutputs.sparsePointsName,
+        let depthPaths = registered.map { withMaps.contains(stems[$0]) ? "depth/" + stems[$0] : nil }
+        try writeCameras(frames, depth: depthPaths, unit: record.unit, points: EstimateOutputs.sparsePointsName,
                          to: output.appendingPathComponent("cameras.json"))
 
-        let written = maps.compactMap { $0 }
         return DenseSummary(maxDistortionPixels: displacement, undistorted: undistort, imageFolder: imageFolder,
-                            depthMaps: written.count, depthWidth: written.first?.width ?? 0, depthHeight: written.first?.height ?? 0,
-                            depthCoverage: written.isEmpty ? 0 : written.map(\.coverage).reduce(0, +) / Double(written.count),
-                            depthUnit: unit, depthPlanes: written.isEmpty ? 0 : Double(written.map(\.planes).reduce(0, +)) / Double(written.count),
-                            undistortSeconds: undistortSeconds, depthSeconds: depthSeconds)
+                            depthMaps: record.stems.count, depthWidth: record.width, depthHeight: record.height,
+                            depthCoverage: record.coverage, depthUnit: record.unit, depthPlanes: record.planes,
+                            undistortSeconds: undistortSeconds, depthSeconds: depthSeconds, depthCached: cachedDepth != nil)
     }
 
     /// The 16-bit unit: the deepest depth of all maps fits below 60,000 (so the near end keeps

@@ -21,6 +21,9 @@ public struct EstimateOptions: Equatable, Sendable {
     /// pixel by more than this many pixels; below it the distortion is dropped (under half a
     /// pixel at the worst corner, resampling would blur more than it corrects).
     public var undistortionThreshold: Double = 0.5
+    /// Start from the focal length the video's metadata or the photos' EXIF record, when they
+    /// do and no `reconstruction.focalPrior` is given (see `FocalPrior`).
+    public var useRecordedFocal = true
 
     public init() {}
 
@@ -51,6 +54,8 @@ public struct EstimateResult: Sendable {
     public var timings: [String: Double]
     /// Stages whose results came from the cache in the output folder.
     public var cached: [String]
+    /// The focal length the reconstruction started from, and its source.
+    public var focalPrior: FocalPrior
     /// Undistorted images and depth maps (nil until written).
     public var dense: DenseSummary? = nil
 }
@@ -114,6 +119,11 @@ public enum EstimateJob {
                 "\(blank.count) of \(all.count) images have fewer than \(options.minKeypoints) keypoints: they look blank or featureless, so no cameras can be estimated")
         }
 
+        // The starting focal length: given, recorded in the input's metadata, or the prior.
+        let prior = FocalPrior.choose(video: isFolder(input) ? nil : input, photos: isFolder(input) ? files : [],
+                                      width: all[0].width, height: all[0].height, options: options)
+        options.reconstruction.focalPrior = prior.pixels
+
         // Verified pairs, cached for this image list, these features and these settings.
         clock = Date()
         let key = pairKey(names: names, features: all, options: options.reconstruction)
@@ -137,12 +147,14 @@ public enum EstimateJob {
         clock = Date()
         let errors = model.reprojectionErrors(features: all)
         let mean = errors.isEmpty ? 0 : errors.reduce(0, +) / Double(errors.count)
-        var result = EstimateResult(images: names, model: model, meanReprojectionError: mean, timings: timings, cached: cached)
+        var result = EstimateResult(images: names, model: model, meanReprojectionError: mean, timings: timings, cached: cached,
+                                    focalPrior: prior)
         try EstimateOutputs.write(result, files: files, features: all, to: output)
         result.timings["writing"] = Date().timeIntervalSince(clock)
         // Pinhole images for the fit and depth maps; cameras.json is rewritten to refer to them.
         let dense = try DenseOutputs.write(result, files: files, features: all, to: output, options: options, progress: sink)
         result.dense = dense
+        if dense.depthCached { result.cached.append("depth") }
         result.timings["undistort"] = dense.undistortSeconds
         result.timings["depth"] = dense.depthSeconds
         try EstimateOutputs.writeReport(result, input: input, to: output.appendingPathComponent("report.json"))
@@ -185,7 +197,7 @@ public enum EstimateJob {
     static func pairKey(names: [String], features: [Features], options: ReconstructionOptions) -> String {
         var parts = ["v2"]
         for (name, f) in zip(names, features) { parts.append("\(name):\(f.width)x\(f.height):\(f.count)") }
-        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(options.seed)")
+        parts.append("\(options.matchPlan) \(options.matching) \(options.twoView) \(options.minPairInliers) \(options.globalDescriptor) \(options.fieldOfViewPrior) \(String(describing: options.focalPrior)) \(String(describing: options.exhaustiveMatchKeypoints)) \(options.seed)")
         return parts.joined(separator: "|")
     }
 }

@@ -39,6 +39,7 @@ enum EstimateOutputs {
             "initial_pair": [result.images[model.initialPair.first], result.images[model.initialPair.second]],
             "camera": ["model": "RADIAL", "width": model.width, "height": model.height, "focal": k.focal, "cx": k.cx, "cy": k.cy,
                        "k1": k.k1, "k2": k.k2],
+            "focal_prior": ["pixels": result.focalPrior.pixels, "source": result.focalPrior.source],
             "timings_s": result.timings,
             "cached_stages": result.cached,
         ]
