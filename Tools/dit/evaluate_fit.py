@@ -15,7 +15,8 @@ evaluate.py scores):
    ring `above` at --above-elevation, at the generated views' azimuths. The same render also films
    the input and orbit cameras, which must reproduce the shards (else the renderer has changed);
 4. scene.ply is rendered at the held-out cameras (Tools/bench/torch_splat.py's rasterizer: the
-   vid2world kernels' model) and scored like evaluate.py: PSNR and SSIM over grey, silhouette IoU
+   vid2world kernels' model; checked on every fit: rendered at the fit's own views it gives the
+   fit report's train PSNR to 0.05 dB) and scored like evaluate.py: PSNR and SSIM over grey, silhouette IoU
    (alpha > 0.5), sharpness ratio.
 Rows at the same held-out cameras: `splats_generated` (the route), `copy_input` (the input image at
 every held-out angle), `mean_view` (the training set's mean orbit view), and `splats_true_views`
@@ -24,6 +25,7 @@ they are right, i.e. the ceiling the model's views could give).
 """
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -95,6 +97,25 @@ def render_splats(ply, cameras_file, indices):
                               torch.full_like(premultiplied, 0.5)).clamp(0, 1)
             out.append(torch.cat([rgb, alpha[..., None]], -1).permute(2, 0, 1) * 2 - 1)
     return torch.stack(out)
+
+
+def check_renderer(ply, folder, report):
+    """The rasterizer here must be the one vid2world fitted with: scene.ply rendered at the fit's
+    own views over white gives the fit report's train PSNR (mean over views) to 0.05 dB."""
+    cameras_file = os.path.join(folder, "cameras.json")
+    with open(cameras_file) as f:
+        frames = json.load(f)["frames"]
+    params = [torch.from_numpy(a) for a in read_ply(ply)]
+    values = []
+    with torch.no_grad():
+        for i, frame in enumerate(frames):
+            rgba = np.asarray(Image.open(os.path.join(folder, frame["file_path"])).convert("RGBA"), np.float32) / 255
+            target = torch.from_numpy(rgba[..., :3] * rgba[..., 3:] + (1 - rgba[..., 3:]))
+            mse = ((render(*params, read_camera(cameras_file, i)).clamp(0, 1) - target) ** 2).mean()
+            values.append(-10 * math.log10(max(float(mse), 1e-10)))
+    if abs(np.mean(values) - report["train"]["psnr"]) > 0.05:
+        raise SystemExit(f"{ply}: rendered here the fit's views give {np.mean(values):.2f} dB, the fit reports "
+                         f"{report['train']['psnr']:.2f} dB: torch_splat.py no longer renders as vid2world does")
 
 
 def main():
@@ -170,6 +191,7 @@ def main():
                 clock = time.time()
                 ply, report = fit(args.vid2world, folder, os.path.join(work, f"scene-{name}"), args.threads)
                 fit_s += time.time() - clock
+                check_renderer(ply, folder, report)
                 fit_psnr[name].append(report["train"]["psnr"])
                 rows[f"splats_{name}"].append(render_splats(ply, cameras_file, held_index))
             rows["copy_input"].append(image[i][None].expand_as(held_truth))
