@@ -16,8 +16,8 @@ evaluate.py scores):
    the input and orbit cameras, which must reproduce the shards (else the renderer has changed);
 4. scene.ply is rendered at the held-out cameras (Tools/bench/torch_splat.py's rasterizer: the
    vid2world kernels' model; checked on every fit: rendered at the fit's own views it gives the
-   fit report's train PSNR to 0.05 dB) and scored like evaluate.py: PSNR and SSIM over grey, silhouette IoU
-   (alpha > 0.5), sharpness ratio.
+   fit report's train PSNR to 0.05 dB) and scored like evaluate.py: PSNR and SSIM over grey,
+   silhouette IoU (alpha > 0.5), sharpness ratio.
 Rows at the same held-out cameras: `splats_generated` (the route), `copy_input` (the input image at
 every held-out angle), `mean_view` (the training set's mean orbit view), and `splats_true_views`
 (the same fit on the true renders at the same cameras: what the fit reaches from these views when
