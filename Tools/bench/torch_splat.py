@@ -71,7 +71,8 @@ def sh_basis(d):
         -0.5900435899266435 * x * (xx - 3 * yy)], dim=1)
 
 
-def render(means, log_scales, quats, opacity_logits, sh, cam, tile=16):
+def render(means, log_scales, quats, opacity_logits, sh, cam, tile=16, with_alpha=False):
+    """The view over white, [H, W, 3]; with_alpha also returns the coverage 1 - T, [H, W]."""
     R, t, fx, fy, cx, cy, W, H = cam
     p = means @ R.T + t
     z = p[:, 2]
@@ -104,9 +105,9 @@ def render(means, log_scales, quats, opacity_logits, sh, cam, tile=16):
     opacity = torch.sigmoid(opacity_logits)
     bg = torch.ones(3)
 
-    rows = []
+    rows, alpha_rows = [], []
     for ty in range(0, H, tile):
-        row = []
+        row, alpha_row = [], []
         for tx in range(0, W, tile):
             with torch.no_grad():
                 hit = valid & (u + radius > tx) & (u - radius < tx + tile) & (v + radius > ty) & (v - radius < ty + tile)
@@ -122,8 +123,11 @@ def render(means, log_scales, quats, opacity_logits, sh, cam, tile=16):
             trans = torch.cumprod(torch.cat([torch.ones(1, alpha.shape[1]), 1 - alpha], 0), 0)
             pixel = ((alpha * trans[:-1])[:, :, None] * colour[idx, None, :]).sum(0) + trans[-1][:, None] * bg
             row.append(pixel.view(gy.shape[0], gy.shape[1], 3))
+            alpha_row.append((1 - trans[-1]).view(gy.shape[0], gy.shape[1]))
         rows.append(torch.cat(row, 1))
-    return torch.cat(rows, 0)
+        alpha_rows.append(torch.cat(alpha_row, 1))
+    image = torch.cat(rows, 0)
+    return (image, torch.cat(alpha_rows, 0)) if with_alpha else image
 
 
 def ssim(x, y):

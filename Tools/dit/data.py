@@ -58,11 +58,10 @@ def view_set(rng, args):
     return input_az, input_el, relative
 
 
-def render_object(binary, index, args):
-    object_seed = args.seed * 1_000_000 + index
-    rng = np.random.default_rng([args.seed, index])
-    input_az, input_el, relative = view_set(rng, args)
-    views = [(input_az, input_el)] + [(input_az + r, args.target_elevation) for r in relative]
+def render_views(binary, object_seed, views, args, keep=None):
+    """Object `object_seed` filmed by cameras at (azimuth, elevation) degrees, looking at the origin:
+    the frames as uint8 RGBA [H, W, 4] and the render's cameras.json (nerfstudio). With `keep`, the
+    render folder (images/, depth/, cameras.json) is left there instead of being deleted."""
     cameras = "\n".join(
         f"      - {{position: {json.dumps([round(x, 6) for x in camera_position(az, el, args.radius)])}, "
         f"lookAt: [0, 0, 0], fov: {args.fov}}}" for az, el in views)
@@ -71,15 +70,26 @@ def render_object(binary, index, args):
         recipe = os.path.join(work, "recipe.yaml")
         with open(recipe, "w") as f:
             f.write(RECIPE.format(size=args.resolution, cameras=cameras, supersample=args.supersample))
-        out = os.path.join(work, "render")
+        out = keep or os.path.join(work, "render")
         subprocess.run([binary, "render", recipe, "--out", out, "--seed", str(object_seed)],
                        check=True, capture_output=True)
         frames = []
         for i in range(len(views)):
             with Image.open(os.path.join(out, "images", f"frame_{i:05d}.png")) as im:
                 frames.append(np.asarray(im.convert("RGBA"), dtype=np.uint8))
+        with open(os.path.join(out, "cameras.json")) as f:
+            transforms = json.load(f)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return frames, transforms
+
+
+def render_object(binary, index, args):
+    object_seed = args.seed * 1_000_000 + index
+    rng = np.random.default_rng([args.seed, index])
+    input_az, input_el, relative = view_set(rng, args)
+    views = [(input_az, input_el)] + [(input_az + r, args.target_elevation) for r in relative]
+    frames, _ = render_views(binary, object_seed, views, args)
     return dict(inputs=frames[0], targets=np.stack(frames[1:]), relative_azimuth=relative,
                 relative_elevation=np.full(args.views, args.target_elevation - input_el),
                 input_azimuth=input_az, input_elevation=input_el, object_seed=object_seed)

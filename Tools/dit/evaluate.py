@@ -6,6 +6,11 @@ Metrics per view, averaged over views and objects (RGB composited over grey for 
 PSNR (dB), SSIM (11×11 Gaussian window, σ 1.5), silhouette IoU (alpha > 0.5), and the sharpness
 ratio (mean gradient magnitude, generated ÷ true) so that a blurry average cannot pass for a good
 view. Baselines: the input view copied to every angle, and the training set's mean view.
+Every row is also averaged over the turned views only (`turned`: views 1..V-1, leaving out view 0
+at the input's azimuth). `generated_input_at_0` is the set of views the orbit route fits: the
+generated views with view 0 replaced by the input image itself (the route fits the framed input
+at azimuth 0 instead of the model's redraw of it); its turned figures are the generated ones.
+The splat fit of these views, re-rendered at held-out angles, is scored by evaluate_fit.py.
 Uses the EMA weights (a checkpoint) or exported weights (--model: model.safetensors + config.json);
 --steps / --guidance default to the config's. --offset skips the first objects, so that settings can
 be tuned on objects the reported figures do not use.
@@ -62,8 +67,21 @@ def scores(pred, truth):
     each = {"psnr": psnr(p_rgb, t_rgb), "ssim": ssim(p_rgb, t_rgb), "iou": iou.float(),
             "sharpness_ratio": sharpness(p_rgb) / sharpness(t_rgb).clamp_min(1e-6)}
     out = {k: x.mean().item() for k, x in each.items()}
+    if v > 1:
+        out["turned"] = {k: x.reshape(n, v)[:, 1:].mean().item() for k, x in each.items()}
     out["per_view"] = {k: [round(y, 4) for y in x.reshape(n, v).mean(0).tolist()] for k, x in each.items()}
     return out
+
+
+def generate(model, clips, offset, n, steps, guidance, seed):
+    """Objects offset..offset+n-1: (truth, input, cameras, generated orbit), images in [-1, 1].
+    The noise is drawn for objects 0..offset+n-1 in one go, so an object gets the same noise
+    whatever --objects and --offset are."""
+    truth, image, cams = clips.batch(torch.arange(offset, offset + n))
+    noise = torch.randn((offset + n, *truth.shape[1:]), generator=torch.Generator().manual_seed(seed))[offset:]
+    generated = torch.cat([model.sample(noise[i:i + 8], image[i:i + 8], cams[i:i + 8], steps, guidance)
+                           for i in range(0, n, 8)])
+    return truth, image, cams, generated
 
 
 def load_model(args):
@@ -103,12 +121,9 @@ def main():
     n = min(args.objects, len(clips) - args.offset)
     if n <= 0:
         raise SystemExit(f"{args.data}: only {len(clips)} objects, none after --offset {args.offset}")
-    truth, image, cams = clips.batch(torch.arange(args.offset, args.offset + n))
-    noise = torch.randn(truth.shape, generator=torch.Generator().manual_seed(args.seed))
     steps = args.steps or config.steps
     guidance = config.guidance if args.guidance is None else args.guidance
-    generated = torch.cat([model.sample(noise[i:i + 8], image[i:i + 8], cams[i:i + 8], steps, guidance)
-                           for i in range(0, n, 8)])
+    truth, image, cams, generated = generate(model, clips, args.offset, n, steps, guidance, args.seed)
     copy = image[:, None].expand_as(truth)
     if args.train:
         mean_view = Clips(load_shards(args.train), config).targets.float().mean((0, 1)) / 127.5 - 1
@@ -116,7 +131,9 @@ def main():
         mean_view = truth.mean((0, 1))
     results = {"checkpoint_step": step, "model": args.model or args.checkpoint, "data": args.data,
                "objects": n, "offset": args.offset, "steps": steps, "guidance": guidance, "seed": args.seed,
-               "generated": scores(generated, truth), "copy_input": scores(copy, truth),
+               "generated": scores(generated, truth),
+               "generated_input_at_0": scores(torch.cat([image[:, None], generated[:, 1:]], 1), truth),
+               "copy_input": scores(copy, truth),
                "mean_view": scores(mean_view.expand_as(truth), truth)}
     text = json.dumps(results, indent=2)
     print(text)

@@ -11,6 +11,7 @@ import argparse
 import csv
 import glob
 import json
+import math
 import os
 import time
 
@@ -103,6 +104,18 @@ def flow_loss(model, x0, image, cams, t, noise, drop, max_weight=None, alpha_wei
     return err.mean()
 
 
+def learning_rate(step, args):
+    """Linear warm-up over --warmup steps to --lr, then --lr; with --decay-to, a cosine from --lr at
+    step --decay-from down to --lr-end at step --decay-to, --lr-end after (warm-up, stable, decay: the
+    decay is added by the invocation that knows how many steps are left; steps are absolute, so a
+    resumed invocation with the same flags goes on along the same curve)."""
+    lr = args.lr * min(1.0, (step + 1) / args.warmup)
+    if args.decay_to is None or step < args.decay_from:
+        return lr
+    done = min(1.0, (step - args.decay_from) / max(1, args.decay_to - args.decay_from))
+    return args.lr_end + (args.lr - args.lr_end) * 0.5 * (1 + math.cos(math.pi * done))
+
+
 def save_grid(path, image, truth, generated):
     """Rows of [input | true views | generated views], RGBA over grey, 8-bit PNG."""
     def rgb(x):  # [C, H, W] in [-1, 1] → [H, W, 3] in [0, 1]
@@ -131,6 +144,9 @@ def main():
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=int, default=200)
+    p.add_argument("--decay-from", type=int, default=0, help="step where the cosine decay of the learning rate starts")
+    p.add_argument("--decay-to", type=int, help="step where it reaches --lr-end (default: no decay)")
+    p.add_argument("--lr-end", type=float, default=0.0)
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--reset-ema", action="store_true", help="on resume, restart the EMA from the current weights")
     p.add_argument("--drop-input", type=float, default=0.1, help="probability of the null input token (CFG)")
@@ -220,7 +236,7 @@ def main():
         noise = torch.randn(x0.shape, generator=generator)
         drop = torch.rand(args.batch, generator=generator) < args.drop_input
         for group in opt.param_groups:
-            group["lr"] = args.lr * min(1.0, (step + 1) / args.warmup)
+            group["lr"] = learning_rate(step, args)
         loss = flow_loss(model, x0, image, cams, t, noise, drop, args.max_weight, args.alpha_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
