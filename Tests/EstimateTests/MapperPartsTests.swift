@@ -78,4 +78,24 @@ final class MapperPartsTests: XCTestCase {
         try data.prefix(data.count - 5).write(to: url)
         XCTAssertThrowsError(try PairFile.read(url, key: "k1"))
     }
+
+    func testModelFileRoundTripAndKey() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).v2wmodel")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let pose = Pose(lookingFrom: Vec3(1, 2, 3), at: .zero, up: Vec3(0, -1, 0))
+        let model = SparseModel(width: 320, height: 240, intrinsics: SharedIntrinsics(focal: 301.25, cx: 160.5, cy: 119.75, k1: -0.0125, k2: 0.003),
+                                poses: [pose, nil, .identity], points: [
+                                    SparsePoint(position: Vec3(0.1, -2.5, 7), observations: [TrackElement(image: 0, keypoint: 12), TrackElement(image: 2, keypoint: 3)]),
+                                    SparsePoint(position: Vec3(1e-9, 3, -0.5), observations: [])],
+                                unregistered: [1: "too few matches (4 < 15) — café"], initialPair: ImagePair(2, 0))
+        try ModelFile.write(model, key: "k1", to: url)
+        XCTAssertEqual(try ModelFile.read(url, key: "k1"), model)
+        XCTAssertNil(try ModelFile.read(url, key: "other"))
+        // A truncated or extended file is refused, not trusted.
+        let data = try Data(contentsOf: url)
+        try data.prefix(data.count - 5).write(to: url)
+        XCTAssertThrowsError(try ModelFile.read(url, key: "k1"))
+        try (data + Data([0])).write(to: url)
+        XCTAssertThrowsError(try ModelFile.read(url, key: "k1"))
+    }
 }

@@ -78,12 +78,12 @@ final class EstimateJobTests: XCTestCase {
                        result.model.registeredCount)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/frame_00000.png").path))
 
-        // A rerun takes features, pairs and (the model being the same) depth maps from the
-        // cache and gives the same model; new depth settings recompute the maps.
+        // A rerun takes features, pairs, the model and (the model being the same) depth maps
+        // from the cache and gives the same model; new depth settings recompute the maps.
         let depthFile = out.appendingPathComponent("depth/frame_00003.png")
         let depthBytes = try Data(contentsOf: depthFile)
         let again = try EstimateJob.run(input: render.appendingPathComponent("images"), output: out, options: options)
-        XCTAssertEqual(again.cached, ["features", "matching", "depth"])
+        XCTAssertEqual(again.cached, ["features", "matching", "mapping", "depth"])
         XCTAssertEqual(again.model, result.model)
         XCTAssertEqual(again.dense?.depthMaps, result.dense?.depthMaps)
         XCTAssertEqual(again.dense?.depthUnit, result.dense?.depthUnit)
@@ -91,7 +91,7 @@ final class EstimateJobTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("cameras.json")), camerasJSON)
         options.depth.longSide = 160
         let smaller = try EstimateJob.run(input: render.appendingPathComponent("images"), output: out, options: options)
-        XCTAssertEqual(smaller.cached, ["features", "matching"])
+        XCTAssertEqual(smaller.cached, ["features", "matching", "mapping"])
         XCTAssertEqual(smaller.dense?.depthWidth, 160)
         XCTAssertEqual(try PNGFile.info(depthFile).width, 160)
     }

@@ -66,7 +66,7 @@ final class VideoRouteTests: XCTestCase {
         // cameras and so keeps the depth maps too.
         options.fit.iterations = 10
         let again = try VideoRoute.run(input: video, output: scene, options: options)
-        XCTAssertEqual(again.estimate.cached, ["frames", "features", "matching", "depth"])
+        XCTAssertEqual(again.estimate.cached, ["frames", "features", "matching", "mapping", "depth"])
         XCTAssertEqual(again.estimate.model, result.estimate.model)
         XCTAssertEqual(again.notes.count, result.notes.count, "\(again.notes) after \(result.notes)")
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(contentsOf: scene.appendingPathComponent("report.json"))) as? [String: Any])

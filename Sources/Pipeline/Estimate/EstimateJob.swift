@@ -67,8 +67,9 @@ public struct EstimateResult: Sendable {
 /// registered images as pinhole cameras: the fit's input), `sparse/cameras.txt images.txt
 /// points3D.txt` (COLMAP text model of the input images, lens distortion included),
 /// `sparse.ply` (points with colours), `depth/` (depth maps), `undistorted/` (when the lens
-/// distortion is noticeable; see `DenseOutputs`) and `report.json`. `cache/` keeps the features
-/// and the verified pairs, so a rerun resumes after the last finished stage.
+/// distortion is noticeable; see `DenseOutputs`) and `report.json`. `cache/` keeps the features,
+/// the verified pairs, the model and the depth maps' record, so a rerun resumes after the last
+/// finished stage.
 public enum EstimateJob {
     public static func run(input: URL, output: URL, options: EstimateOptions = .init(),
                            progress sink: ProgressSink? = nil) throws -> EstimateResult {
@@ -140,8 +141,18 @@ public enum EstimateJob {
         timings["matching"] = Date().timeIntervalSince(clock)
 
         clock = Date()
-        let mapping = Progress(stage: "mapping", total: all.count, unit: "images", sink: sink)
-        let model = try IncrementalReconstruction.reconstruct(features: all, pairs: pairs!, options: options.reconstruction, progress: mapping)
+        // The model, cached for these pairs and every reconstruction setting.
+        let modelKey = key + "|mapping v1 \(options.reconstruction)"
+        let modelFile = cache.appendingPathComponent("model.v2wmodel")
+        let model: SparseModel
+        if FileManager.default.fileExists(atPath: modelFile.path), let stored = try? ModelFile.read(modelFile, key: modelKey) {
+            model = stored
+            cached.append("mapping")
+        } else {
+            let mapping = Progress(stage: "mapping", total: all.count, unit: "images", sink: sink)
+            model = try IncrementalReconstruction.reconstruct(features: all, pairs: pairs!, options: options.reconstruction, progress: mapping)
+            try ModelFile.write(model, key: modelKey, to: modelFile)
+        }
         timings["mapping"] = Date().timeIntervalSince(clock)
 
         clock = Date()
