@@ -49,17 +49,7 @@ public enum PLYFile {
             data.append(UnsafeBufferPointer(start: UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self),
                                             count: buffer.count * 4))
         }
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else { throw ExportError.writeFailed(url.path, reason: String(cString: strerror(errno))) }
-        } catch let error as ExportError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ExportError.writeFailed(url.path, reason: error.localizedDescription)
-        }
+        try ExportFile.write(data, to: url)
         return (keep.count, cloud.count - keep.count)
     }
 

@@ -17,17 +17,7 @@ public enum PointCloudFile {
             for a in 0..<3 { withUnsafeBytes(of: positions[3 * i + a].bitPattern.littleEndian) { data.append(contentsOf: $0) } }
             data.append(contentsOf: colours[(3 * i)..<(3 * i + 3)])
         }
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else { throw ExportError.writeFailed(url.path, reason: String(cString: strerror(errno))) }
-        } catch let error as ExportError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ExportError.writeFailed(url.path, reason: error.localizedDescription)
-        }
+        try ExportFile.write(data, to: url)
     }
 
     /// Positions (count × 3) and colours (count × 3 in [0, 1]; 8-bit and 16-bit integers are
