@@ -28,7 +28,7 @@ struct EstimateCommand: ParsableCommand {
     @Flag(name: .customLong("no-recorded-focal"), help: "Ignore a focal length recorded in the video's metadata or the photos' EXIF.")
     var noRecordedFocal = false
 
-    @Option(name: .long, help: "Match each image with its next N only (ordered frames); default: all pairs up to 60 images, else (and for a video) the next 10 plus loop closures.")
+    @Option(name: .long, help: "Match each image with its next N only (ordered frames); default: all pairs up to 300 images, else (and for a video) the next 10 plus loop closures.")
     var sequential: Int?
 
     @Option(name: .customLong("max-keypoints"), help: "Most keypoints per image.")

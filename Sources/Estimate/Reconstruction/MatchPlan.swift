@@ -12,7 +12,9 @@ public enum MatchPlan: Equatable, Sendable {
     /// candidates per image beyond.
     case automatic(exhaustiveLimit: Int, overlap: Int)
 
-    public static let `default` = MatchPlan.automatic(exhaustiveLimit: 60, overlap: 10)
+    /// Photo folders: every pair up to 300 (unordered photos have no neighbours by name; the
+    /// 4096-keypoint cap on all-pairs matching keeps that affordable), else neighbours + loops.
+    public static let `default` = MatchPlan.automatic(exhaustiveLimit: 300, overlap: 10)
     /// For video keyframes: neighbours plus loop closures.
     public static let video = MatchPlan.sequentialWithLoops(overlap: 10, loops: 3)
 
