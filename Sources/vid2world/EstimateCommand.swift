@@ -31,6 +31,9 @@ struct EstimateCommand: ParsableCommand {
     @Option(name: .long, help: "Match each image with its next N only (ordered frames); default: all pairs up to 300 images, else (and for a video) the next 10 plus loop closures.")
     var sequential: Int?
 
+    @Flag(name: .long, help: "Match every pair whatever the count (unordered photo sets of more than 300; slow: pairs grow as n²).")
+    var exhaustive = false
+
     @Option(name: .customLong("max-keypoints"), help: "Most keypoints per image.")
     var maxKeypoints: Int = 8192
 
@@ -59,7 +62,11 @@ struct EstimateCommand: ParsableCommand {
             options.keyframeBudget = keyframes
             options.depth.enabled = !noDepth
             options.depth.longSide = depthSize
+            if exhaustive, sequential != nil {
+                throw PipelineError.invalidOption("--exhaustive", reason: "matches every pair; it cannot be combined with --sequential")
+            }
             if let sequential { options.reconstruction.matchPlan = .sequential(overlap: sequential) }
+            if exhaustive { options.reconstruction.matchPlan = .exhaustive }
             let result = try EstimateJob.run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out),
                                              options: options, progress: common.progressSink)
             let model = result.model

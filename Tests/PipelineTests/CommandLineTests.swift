@@ -32,6 +32,12 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(probe.status, 0)
         XCTAssertTrue(probe.stderr.contains("empty"))
 
+        let bothPlans = try run(["estimate", folder.path, "--out", out.path, "--exhaustive", "--sequential", "3"])
+        XCTAssertNotEqual(bothPlans.status, 0)
+        XCTAssertTrue(bothPlans.stderr.contains("--exhaustive") && bothPlans.stderr.contains("--sequential"), bothPlans.stderr)
+        XCTAssertEqual(bothPlans.stderr.split(separator: "\n").count, 1, bothPlans.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+
         let wrongFlag = try run(["frames", text.path, "--out", out.path, "--evry", "3"])
         XCTAssertNotEqual(wrongFlag.status, 0)
         XCTAssertTrue(wrongFlag.stderr.contains("--evry"), wrongFlag.stderr)
