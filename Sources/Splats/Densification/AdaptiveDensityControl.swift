@@ -70,11 +70,17 @@ public final class AdaptiveDensityControl: DensificationStrategy {
         if gradientSums.count != n { resetStatistics(n) }
         guard context.iteration <= stopIteration(context) else { return }
         let ndc = 0.5 * Float(max(context.width, context.height))
+        // The statistics are moved into locals for the loop (no copy: the properties are emptied
+        // first), so it runs without the class's per-access exclusivity checks (~2 % of a step).
+        var sums = gradientSums, counts = visibleCounts, largest = maxRadii
+        gradientSums = []; visibleCounts = []; maxRadii = []
+        let norms = gradients.mean2dGradientNorms
         for i in 0..<n where radii[i] > 0 {
-            gradientSums[i] += gradients.mean2dGradientNorms[i] * ndc
-            visibleCounts[i] += 1
-            maxRadii[i] = max(maxRadii[i], Float(radii[i]))
+            sums[i] += norms[i] * ndc
+            counts[i] += 1
+            largest[i] = max(largest[i], Float(radii[i]))
         }
+        gradientSums = sums; visibleCounts = counts; maxRadii = largest
     }
 
     public func afterStep(_ state: inout TrainingState, context: inout DensificationContext) throws {
