@@ -10,7 +10,6 @@
 #include "lane_transpose.h"
 #include <string.h>
 
-#define SPLAT_BLOCK 32
 
 // Tile index of a pixel coordinate, clamped to [0, tiles] before converting to int
 // (× 1/16 equals ÷ 16 exactly).
@@ -28,7 +27,7 @@ void csplat_project(const csplat_gaussians *g, const csplat_camera *c,
     for (int32_t block = begin; block < end; block += SPLAT_BLOCK) {
         const int32_t n = end - block < SPLAT_BLOCK ? end - block : SPLAT_BLOCK;
         int32_t index[SPLAT_BLOCK];
-        for (int32_t l = 0; l < SPLAT_BLOCK; l++) index[l] = block + (l < n ? l : n - 1);
+        splat_block_indices(block, n, index);
 
         float u[SPLAT_BLOCK], v[SPLAT_BLOCK], ka[SPLAT_BLOCK], kb[SPLAT_BLOCK], kc[SPLAT_BLOCK];
         float depth[SPLAT_BLOCK], opacity[SPLAT_BLOCK], radius[SPLAT_BLOCK];

@@ -7,7 +7,6 @@
 #include "project_common.h"
 #include <string.h>
 
-#define SPLAT_BLOCK 32
 
 // Gradient of the normalised-quaternion rotation matrix, taken back to the stored quaternion.
 static inline void rotation_backward(const float *q, const float dr[9], float dq[4]) {
@@ -117,7 +116,7 @@ void csplat_project_backward(const csplat_gaussians *g, const csplat_camera *c,
     for (int32_t block = begin; block < end; block += SPLAT_BLOCK) {
         const int32_t n = end - block < SPLAT_BLOCK ? end - block : SPLAT_BLOCK;
         int32_t index[SPLAT_BLOCK];
-        for (int32_t l = 0; l < SPLAT_BLOCK; l++) index[l] = block + (l < n ? l : n - 1);
+        splat_block_indices(block, n, index);
 
         float dmean[3][SPLAT_BLOCK], dscale[3][SPLAT_BLOCK], dquat[4][SPLAT_BLOCK], dopacity[SPLAT_BLOCK];
         float dcol[3][SPLAT_BLOCK], dir[3][SPLAT_BLOCK], len[SPLAT_BLOCK];

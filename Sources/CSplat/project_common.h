@@ -6,6 +6,16 @@
 #include "splat_math.h"
 #include "fast_exp.h"
 
+// Splats per block of the projection and its backward: the per-splat loops run over a block's
+// lanes so the compiler vectorises them.
+#define SPLAT_BLOCK 32
+
+// The splat indices of a block of `n` (≤ SPLAT_BLOCK) starting at `block`; a short last block
+// repeats its last splat in the unused lanes, so every lane reads valid data.
+static inline void splat_block_indices(int32_t block, int32_t n, int32_t index[SPLAT_BLOCK]) {
+    for (int32_t l = 0; l < SPLAT_BLOCK; l++) index[l] = block + (l < n ? l : n - 1);
+}
+
 // What depends on the camera only, computed once per kernel call.
 typedef struct {
     float limits[4];  // splat_view_limits
