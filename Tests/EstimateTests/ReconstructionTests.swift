@@ -3,6 +3,7 @@ import XCTest
 @testable import Estimate
 import Geometry
 import Media
+import Reporting
 
 final class ReconstructionTests: XCTestCase {
     var folder: URL!
@@ -15,12 +16,16 @@ final class ReconstructionTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
     func reconstruct(_ files: [URL], options: ReconstructionOptions = .init(), extra: [ImagePair] = [],
-                     keypoints: Int = 8192) throws -> (SparseModel, [Features], [VerifiedPair]) {
+                     keypoints: Int = 8192, matching: Reporting.Progress? = nil,
+                     mapping: Reporting.Progress? = nil) throws -> (SparseModel, [Features], [VerifiedPair]) {
         var featureOptions = FeatureOptions()
         featureOptions.maxKeypoints = keypoints
         let features = try FeatureExtractor(options: featureOptions).extract(files: files)
-        let pairs = try IncrementalReconstruction.verifyPairs(features: features, options: options, extra: extra)
-        return (try IncrementalReconstruction.reconstruct(features: features, pairs: pairs, options: options), features, pairs)
+        let pairs = try IncrementalReconstruction.verifyPairs(features: features, options: options, extra: extra,
+                                                              progress: matching)
+        let model = try IncrementalReconstruction.reconstruct(features: features, pairs: pairs, options: options,
+                                                              progress: mapping)
+        return (model, features, pairs)
     }
 
     /// The object orbit (36 views, at 384 × 384 instead of 256 × 256), focal from the 60° prior
@@ -44,7 +49,20 @@ final class ReconstructionTests: XCTestCase {
         options.focalPrior = truth.frames[0].camera.intrinsics.fx
         options.bundle.refineFocal = false
         options.refineDistortion = false
-        let (model, features, pairs) = try reconstruct(truth.frames.map { scene.appendingPathComponent($0.filePath) }, options: options)
+        // Progress as the estimate command shows it: the matching total starts at the planned
+        // neighbour pairs and grows by the loop candidates; mapping goes on through the second
+        // (loop-closing) mapper.
+        let (matchingSink, mappingSink) = (RecordingSink(), RecordingSink())
+        let planned = options.matchPlan.pairs(count: n).count
+        let (model, features, pairs) = try reconstruct(
+            truth.frames.map { scene.appendingPathComponent($0.filePath) }, options: options,
+            matching: Reporting.Progress(stage: "matching", total: planned, sink: matchingSink, minimumInterval: 0),
+            mapping: Reporting.Progress(stage: "mapping", total: n, sink: mappingSink, minimumInterval: 0))
+        XCTAssertGreaterThan(pairs.count, planned, "loop candidates were added")
+        XCTAssertEqual(matchingSink.events.last.map { [$0.done, $0.total] }, [pairs.count, pairs.count])
+        XCTAssertEqual(mappingSink.events.last?.done, model.registeredCount)
+        XCTAssertEqual(mappingSink.events.last?.finished, true)
+        XCTAssertEqual(mappingSink.events.filter(\.finished).count, 1, "finished once, after the second mapper")
         let accuracy = try CameraAccuracy(estimated: (0..<truth.frames.count).map { model.camera($0) }, truth: truth.frames.map(\.camera))
         let errors = model.reprojectionErrors(features: features)
         print("orbit: \(accuracy), \(model.points.count) points, mean reprojection \(errors.reduce(0, +) / Double(errors.count)) px, " +

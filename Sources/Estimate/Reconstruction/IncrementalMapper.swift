@@ -54,7 +54,8 @@ final class IncrementalMapper {
     // MARK: - Driver
 
     /// Builds the model; from `start`'s cameras (re-triangulated with this mapper's tracks and
-    /// adjusted) instead of an initial pair when given.
+    /// adjusted) instead of an initial pair when given. `progress` shows the images registered
+    /// (the caller finishes it: a second mapper may go on from this one's model).
     func run(progress: Reporting.Progress?, from start: SparseModel? = nil) throws -> SparseModel {
         if let start {
             intrinsics = start.intrinsics
@@ -67,7 +68,7 @@ final class IncrementalMapper {
         } else {
             try initialize()
         }
-        progress?.advance(registeredCount)
+        progress?.set(done: registeredCount)
         var lastGlobal = registeredCount
         var passes = 0
         while true {
@@ -81,7 +82,7 @@ final class IncrementalMapper {
                         retriangulate()
                         lastGlobal = registeredCount
                     }
-                    progress?.advance()
+                    progress?.set(done: registeredCount)
                 }
             }
             // Final refinement; then one more pass for images the better model may now place.
@@ -94,7 +95,6 @@ final class IncrementalMapper {
             for i in retry { attempts[i] = 0; triedAtVisible[i] = -1 }
             guard nextImage() != nil else { break }
         }
-        progress?.finish()
         return model()
     }
 

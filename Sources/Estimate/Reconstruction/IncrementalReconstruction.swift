@@ -20,6 +20,7 @@ public enum IncrementalReconstruction {
             extra += LoopDetector(options: options.globalDescriptor, loops: loops, window: window).candidates(features: features)
         }
         let pairs = options.matchPlan.pairs(count: features.count, extra: extra)
+        progress?.setTotal(pairs.count) // the loop candidates are known only now
         // Exhaustive plans match the first keypoints only (see `exhaustiveMatchKeypoints`).
         var matched = features
         if options.matchPlan.resolved(count: features.count) == .exhaustive, let cap = options.exhaustiveMatchKeypoints {
@@ -52,7 +53,7 @@ public enum IncrementalReconstruction {
         return try results.map { try $0!.get() }
     }
 
-    /// Builds the model from features and verified pairs. `progress` advances per registered image.
+    /// Builds the model from features and verified pairs. `progress` counts the registered images.
     ///
     /// With a sequential plan, loop pairs (beyond the neighbour window) are held back at first:
     /// the model is built from neighbouring pairs, each loop pair is checked against it
@@ -60,6 +61,7 @@ public enum IncrementalReconstruction {
     /// model is completed from there with the loops that agree, closing them.
     public static func reconstruct(features: [Features], pairs: [VerifiedPair], options: ReconstructionOptions,
                                    progress: Reporting.Progress? = nil) throws -> SparseModel {
+        defer { progress?.finish() }
         try options.validate()
         try checkSizes(features)
         guard let window = options.matchPlan.window(count: features.count),
@@ -70,7 +72,7 @@ public enum IncrementalReconstruction {
         let first = try IncrementalMapper(features: features, pairs: neighbours, options: options).run(progress: progress)
         let checked = LoopConsistency.filter(pairs, window: window, model: first, toleranceDegrees: options.loopRotationTolerance)
         guard checked.kept > 0 else { return first }
-        return try IncrementalMapper(features: features, pairs: checked.pairs, options: options).run(progress: nil, from: first)
+        return try IncrementalMapper(features: features, pairs: checked.pairs, options: options).run(progress: progress, from: first)
     }
 
     static func checkSizes(_ features: [Features]) throws {
