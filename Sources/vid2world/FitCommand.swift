@@ -36,6 +36,13 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("max-splats"), help: "Hard cap on the number of splats.")
     var maxSplats = FitOptions().maxSplats
 
+    @Option(name: .customLong("downscale-levels"),
+            help: "Coarse-to-fine: start on the images halved this many times (0-4), one level finer every --downscale-interval iterations.")
+    var downscaleLevels = FitOptions().downscaleLevels
+
+    @Option(name: .customLong("downscale-interval"), help: "Iterations at each coarse level.")
+    var downscaleInterval = FitOptions().downscaleInterval
+
     @Option(name: .long, help: "Densification: adc (3DGS adaptive density control) or mcmc (3DGS-MCMC).")
     var strategy: String = FitOptions().strategy.rawValue
 
@@ -95,6 +102,8 @@ struct FitCommand: ParsableCommand {
         o.shDegree = shDegree
         o.shDegreeInterval = shInterval
         o.maxSplats = maxSplats
+        o.downscaleLevels = downscaleLevels
+        o.downscaleInterval = downscaleInterval
         guard let s = FitOptions.Strategy(rawValue: strategy) else {
             throw PipelineError.invalidOption("--strategy", reason: "must be adc or mcmc, got \(strategy)")
         }

@@ -55,7 +55,9 @@ final class FitCommandLineTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
         }
         for (flags, word) in [(["--strategy", "fancy"], "--strategy"), (["--sh-degree", "4"], "--sh-degree"),
-                              (["--holdout-every", "1"], "--holdout-every"), (["--max-splats", "0"], "--max-splats")] {
+                              (["--holdout-every", "1"], "--holdout-every"), (["--max-splats", "0"], "--max-splats"),
+                              (["--downscale-levels", "5"], "--downscale-levels"),
+                              (["--downscale-interval", "0"], "--downscale-interval")] {
             let result = try fit([wrongSize.path, "--out", out.path] + flags)
             XCTAssertNotEqual(result.status, 0)
             XCTAssertTrue(result.stderr.contains(word), result.stderr)

@@ -187,11 +187,14 @@ final class FitJobTests: XCTestCase {
         var o = options(iterations: 30)
         o.previewFrames = 0
         o.holdoutEvery = 0
+        o.downscaleLevels = 1 // coarse-to-fine through the whole job: 10 iterations at half size
+        o.downscaleInterval = 10
         let output = root.appendingPathComponent("scene")
         let result = try FitJob.run(data: data, output: output, options: o, progress: nil)
         XCTAssertNil(result.heldOut)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("report.json"))) as? [String: Any])
         XCTAssertEqual((report["settings"] as? [String: Any])?["initial_splats"] as? Int, 300)
+        XCTAssertEqual((report["settings"] as? [String: Any])?["downscale_levels"] as? Int, 1)
     }
 }
 

@@ -11,6 +11,10 @@ public struct FitOptions: Equatable {
     /// Highest spherical-harmonics degree (0...3), raised by one every `shDegreeInterval` iterations.
     public var shDegree = 3
     public var shDegreeInterval = 1000
+    /// Coarse-to-fine: start on the views halved `downscaleLevels` times, one level finer every
+    /// `downscaleInterval` iterations (0 levels: full size throughout).
+    public var downscaleLevels = 0
+    public var downscaleInterval = 1000
     /// Hard cap on the number of splats.
     public var maxSplats = 500_000
     /// Densification: 3DGS adaptive density control, or 3DGS-MCMC relocation at a fixed budget.
@@ -69,6 +73,10 @@ public struct FitOptions: Equatable {
         try atLeast("--iterations", iterations, 1)
         try atLeast("--sh-interval", shDegreeInterval, 1)
         try atLeast("--max-splats", maxSplats, 1)
+        try atLeast("--downscale-interval", downscaleInterval, 1)
+        if !(0...4).contains(downscaleLevels) {
+            throw PipelineError.invalidOption("--downscale-levels", reason: "must be in 0...4, got \(downscaleLevels)")
+        }
         try atLeast("--holdout-every", holdoutEvery, 0)
         try atLeast("--initial-splats", initialSplats, 1)
         try atLeast("--densify-from", densifyFrom, 1)
@@ -106,6 +114,8 @@ public struct FitOptions: Equatable {
         s.iterations = iterations
         s.shDegree = shDegree
         s.shDegreeInterval = shDegreeInterval
+        s.downscaleLevels = downscaleLevels
+        s.downscaleInterval = downscaleInterval
         s.ssimWeight = ssimWeight
         s.maxSplats = maxSplats
         s.maskMode = maskMode

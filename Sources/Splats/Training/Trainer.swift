@@ -10,6 +10,8 @@ import Geometry
 /// a fit resumed from a checkpoint repeats the uninterrupted one bit for bit.
 public final class Trainer {
     public let views: [TrainingView]
+    /// The views halved 1, 2, ... `settings.downscaleLevels` times (coarse-to-fine schedule).
+    private let coarseViews: [[TrainingView]]
     public let settings: TrainerSettings
     public let strategy: DensificationStrategy
     public let layout: CameraLayout
@@ -32,6 +34,12 @@ public final class Trainer {
         /// PSNR of this iteration's render (with its background) against its target.
         public var psnr: Double
         public var view: Int
+        /// Size of the image it trained on (smaller than the view early in a coarse-to-fine fit).
+        public var size: (width: Int, height: Int)
+
+        public static func == (a: StepResult, b: StepResult) -> Bool {
+            a.loss == b.loss && a.psnr == b.psnr && a.view == b.view && a.size == b.size
+        }
     }
 
     public init(views: [TrainingView], initialCloud: GaussianCloud, settings: TrainerSettings,
@@ -48,6 +56,11 @@ public final class Trainer {
             cloud = try cloud.selecting((0..<settings.maxSplats).map { $0 * cloud.count / settings.maxSplats })
         }
         self.views = views
+        var levels: [[TrainingView]] = []
+        for _ in 0..<settings.downscaleLevels {
+            levels.append(try (levels.last ?? views).map { try $0.halved() })
+        }
+        coarseViews = levels
         self.settings = settings
         self.strategy = strategy
         layout = try CameraLayout(cameras: views.map(\.camera))
@@ -99,7 +112,8 @@ public final class Trainer {
     @discardableResult
     public func step() throws -> StepResult {
         let it = iteration + 1
-        let index = viewIndex(at: it), view = views[index]
+        let index = viewIndex(at: it), level = settings.downscaleLevel(at: it)
+        let view = level == 0 ? views[index] : coarseViews[level - 1][index]
         let bg = background(at: it)
         view.target(background: bg, maskMode: settings.maskMode, into: &target, weights: &weights)
         var context = DensificationContext(iteration: it, totalIterations: settings.iterations,
@@ -139,7 +153,7 @@ public final class Trainer {
             throw SplatsError.badCloud(field: "count", reason: "strategy \(strategy.name) grew past the cap of \(settings.maxSplats)")
         }
         iteration = it
-        return StepResult(loss: value.total, psnr: psnr, view: index)
+        return StepResult(loss: value.total, psnr: psnr, view: index, size: (view.width, view.height))
     }
 
     /// Renders `view` from the current splats (all SH degrees trained so far, no exposure

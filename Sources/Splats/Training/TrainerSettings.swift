@@ -24,6 +24,12 @@ public struct TrainerSettings: Equatable {
     /// Adam only over the splats the step's view sees (gsplat's "visible" Adam; see
     /// `SplatAdam.apply`) instead of over every splat (the 3DGS reference).
     public var visibleAdam = false
+    /// Coarse-to-fine: the first `downscaleInterval` iterations train on the views halved
+    /// `downscaleLevels` times, each further `downscaleInterval` iterations on views one level
+    /// finer, the rest on the full views (OpenSplat's resolution schedule). 0 levels: full size
+    /// throughout, as the 3DGS reference.
+    public var downscaleLevels = 0
+    public var downscaleInterval = 1000
     /// Seed of every random choice (view order, backgrounds, densification).
     public var seed: UInt64 = 0
     public var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -38,6 +44,10 @@ public struct TrainerSettings: Equatable {
         try positive("shDegreeInterval", shDegreeInterval)
         try positive("maxSplats", maxSplats)
         try positive("threads", threads)
+        try positive("downscaleInterval", downscaleInterval)
+        guard (0...4).contains(downscaleLevels) else {
+            throw SplatsError.badOptions(field: "downscaleLevels", reason: "must be in 0...4, got \(downscaleLevels)")
+        }
         guard (0...3).contains(shDegree) else {
             throw SplatsError.badOptions(field: "shDegree", reason: "must be in 0...3, got \(shDegree)")
         }
@@ -60,6 +70,11 @@ public struct TrainerSettings: Equatable {
 
     /// SH degree evaluated at a 1-based iteration.
     public func shDegree(at iteration: Int) -> Int { min(shDegree, (iteration - 1) / shDegreeInterval) }
+
+    /// How many times the views are halved at a 1-based iteration (0: full size).
+    public func downscaleLevel(at iteration: Int) -> Int {
+        max(0, downscaleLevels - (iteration - 1) / downscaleInterval)
+    }
 
     /// Position learning rate at a 1-based iteration for a scene of this extent.
     public func meansRate(at iteration: Int, extent: Float) -> Float {
