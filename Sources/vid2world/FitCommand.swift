@@ -37,11 +37,11 @@ struct FitCommand: ParsableCommand {
     var maxSplats = FitOptions().maxSplats
 
     @Option(name: .customLong("downscale-levels"),
-            help: "Coarse-to-fine: start on the images halved this many times (0-4), one level finer every --downscale-interval iterations.")
+            help: "Coarse-to-fine: start on the images halved this many times (0-4: 0 trains at full size throughout), one level finer every --downscale-interval iterations.")
     var downscaleLevels = FitOptions().downscaleLevels
 
-    @Option(name: .customLong("downscale-interval"), help: "Iterations at each coarse level.")
-    var downscaleInterval = FitOptions().downscaleInterval
+    @Option(name: .customLong("downscale-interval"), help: "Iterations at each coarse level (default: a seventh of --iterations).")
+    var downscaleInterval: Int?
 
     @Option(name: .long, help: "Densification: adc (3DGS adaptive density control) or mcmc (3DGS-MCMC).")
     var strategy: String = FitOptions().strategy.rawValue

@@ -109,6 +109,13 @@ final class HalvedViewTests: XCTestCase {
         let sizes = try (0..<60).map { _ in try trainer.step().size }
         XCTAssertEqual(sizes[0..<30].map { [$0.width, $0.height] }, Array(repeating: [16, 16], count: 30))
         XCTAssertEqual(sizes[30...].map { [$0.width, $0.height] }, Array(repeating: [32, 32], count: 30))
+        // Asked for 3 levels, 32-pixel views go down to 8 pixels only (2 levels): the first
+        // interval trains there too.
+        settings.downscaleLevels = 3
+        let capped = try Trainer(views: views, initialCloud: initial, settings: settings,
+                                 strategy: try AdaptiveDensityControl(settings: adc))
+        let first = try capped.step().size
+        XCTAssertEqual([first.width, first.height], [8, 8])
         let after = try views.map { try trainer.evaluate($0, background: [1, 1, 1]).psnr }.reduce(0, +) / 6
         XCTAssertGreaterThan(after, before + 3, "mean PSNR \(before) -> \(after)")
     }

@@ -12,9 +12,15 @@ public struct FitOptions: Equatable {
     public var shDegree = 3
     public var shDegreeInterval = 1000
     /// Coarse-to-fine: start on the views halved `downscaleLevels` times, one level finer every
-    /// `downscaleInterval` iterations (0 levels: full size throughout).
-    public var downscaleLevels = 0
-    public var downscaleInterval = 1000
+    /// `downscaleInterval` iterations (nil: a seventh of the fit, so two levels take its first
+    /// 2/7, 1000 of 7000 iterations each), then full size (0 levels: full size throughout). On
+    /// by default: the benchmark object fits 22 % faster at the same held-out PSNR, the room
+    /// video 9 % faster and 0.4 dB better (session-4 note).
+    public var downscaleLevels = 2
+    public var downscaleInterval: Int? = nil
+
+    /// Iterations per coarse level.
+    public var resolvedDownscaleInterval: Int { downscaleInterval ?? max(1, iterations / 7) }
     /// Hard cap on the number of splats.
     public var maxSplats = 500_000
     /// Densification: 3DGS adaptive density control, or 3DGS-MCMC relocation at a fixed budget.
@@ -73,7 +79,7 @@ public struct FitOptions: Equatable {
         try atLeast("--iterations", iterations, 1)
         try atLeast("--sh-interval", shDegreeInterval, 1)
         try atLeast("--max-splats", maxSplats, 1)
-        try atLeast("--downscale-interval", downscaleInterval, 1)
+        try atLeast("--downscale-interval", downscaleInterval ?? 1, 1)
         if !(0...4).contains(downscaleLevels) {
             throw PipelineError.invalidOption("--downscale-levels", reason: "must be in 0...4, got \(downscaleLevels)")
         }
@@ -115,7 +121,7 @@ public struct FitOptions: Equatable {
         s.shDegree = shDegree
         s.shDegreeInterval = shDegreeInterval
         s.downscaleLevels = downscaleLevels
-        s.downscaleInterval = downscaleInterval
+        s.downscaleInterval = resolvedDownscaleInterval
         s.ssimWeight = ssimWeight
         s.maxSplats = maxSplats
         s.maskMode = maskMode

@@ -15,7 +15,7 @@ enum FitReport {
             "cameras_file": camerasFile.path,
             "settings": [
                 "iterations": options.iterations, "sh_degree": options.shDegree, "sh_degree_interval": options.shDegreeInterval,
-                "downscale_levels": options.downscaleLevels, "downscale_interval": options.downscaleInterval,
+                "downscale_levels": options.downscaleLevels, "downscale_interval": options.resolvedDownscaleInterval,
                 "max_splats": options.maxSplats, "strategy": strategy, "seed": options.seed,
                 "holdout_every": options.holdoutEvery, "initial_splats": initialSplats,
                 "checkpoint_every": options.checkpointEvery,

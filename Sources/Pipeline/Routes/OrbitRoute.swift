@@ -9,13 +9,15 @@ public struct OrbitRouteOptions: Equatable {
     public init() {}
 
     /// A fit suited to a few tiny generated views (32 px in the shipped model): short, small,
-    /// degree-1 colour (the views cannot pin down more), nothing held out (every view counts),
-    /// a preview rendered larger than the views.
+    /// degree-1 colour (the views cannot pin down more), full size throughout (halving 32 px
+    /// leaves nothing to learn from), nothing held out (every view counts), a preview rendered
+    /// larger than the views.
     public static var fitDefaults: FitOptions {
         var o = FitOptions()
         o.iterations = 1500
         o.shDegree = 1
         o.shDegreeInterval = 500
+        o.downscaleLevels = 0
         o.initialSplats = 3000
         o.maxSplats = 30_000
         o.densifyFrom = 200

@@ -10,7 +10,8 @@ import Geometry
 /// a fit resumed from a checkpoint repeats the uninterrupted one bit for bit.
 public final class Trainer {
     public let views: [TrainingView]
-    /// The views halved 1, 2, ... `settings.downscaleLevels` times (coarse-to-fine schedule).
+    /// The views halved 1, 2, ... `settings.downscaleLevels` times (coarse-to-fine schedule),
+    /// fewer where the views are too small.
     private let coarseViews: [[TrainingView]]
     public let settings: TrainerSettings
     public let strategy: DensificationStrategy
@@ -58,7 +59,11 @@ public final class Trainer {
         self.views = views
         var levels: [[TrainingView]] = []
         for _ in 0..<settings.downscaleLevels {
-            levels.append(try (levels.last ?? views).map { try $0.halved() })
+            let finer = levels.last ?? views
+            // Levels that would leave a view under 8 pixels on a side are skipped (tiny views
+            // gain nothing from them); their iterations train on the coarsest level kept.
+            guard finer.allSatisfy({ min($0.width, $0.height) >= 16 }) else { break }
+            levels.append(try finer.map { try $0.halved() })
         }
         coarseViews = levels
         self.settings = settings
@@ -112,7 +117,7 @@ public final class Trainer {
     @discardableResult
     public func step() throws -> StepResult {
         let it = iteration + 1
-        let index = viewIndex(at: it), level = settings.downscaleLevel(at: it)
+        let index = viewIndex(at: it), level = min(settings.downscaleLevel(at: it), coarseViews.count)
         let view = level == 0 ? views[index] : coarseViews[level - 1][index]
         let bg = background(at: it)
         view.target(background: bg, maskMode: settings.maskMode, into: &target, weights: &weights)

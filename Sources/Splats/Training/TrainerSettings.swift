@@ -26,8 +26,9 @@ public struct TrainerSettings: Equatable {
     public var visibleAdam = false
     /// Coarse-to-fine: the first `downscaleInterval` iterations train on the views halved
     /// `downscaleLevels` times, each further `downscaleInterval` iterations on views one level
-    /// finer, the rest on the full views (OpenSplat's resolution schedule). 0 levels: full size
-    /// throughout, as the 3DGS reference.
+    /// finer, the rest on the full views (OpenSplat's resolution schedule); levels that would
+    /// leave a view under 8 pixels on a side are skipped. 0 levels: full size throughout, as the
+    /// 3DGS reference.
     public var downscaleLevels = 0
     public var downscaleInterval = 1000
     /// Seed of every random choice (view order, backgrounds, densification).
