@@ -5,7 +5,8 @@
 Each setting is steps,guidance,noise_scale,readout_t (see DiT.sample). Tune on objects the reported
 figures do not use (--offset 50: objects 50–99 of the seed-2 set; evaluate.py reports 0–49).
 Prints PSNR / SSIM / IoU / sharpness over all views and the turned views (1..V-1) per setting,
-beside the copy baseline, and the process CPU seconds each setting took.
+beside the copy baseline, and the process CPU seconds each setting took. --grid writes a PNG of the
+first --grid-objects objects: for each object one row per setting, input | true views | generated.
 """
 import argparse
 import json
@@ -15,7 +16,7 @@ import time
 import torch
 
 from evaluate import generate, load_model, scores
-from train import Clips, load_shards
+from train import Clips, load_shards, save_grid
 
 KEYS = ("psnr", "ssim", "iou", "sharpness_ratio")
 
@@ -37,6 +38,8 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", help="append one JSON line per setting here")
+    p.add_argument("--grid", help="PNG: per object, one row per setting (input | true views | generated)")
+    p.add_argument("--grid-objects", type=int, default=4)
     p.add_argument("settings", nargs="+", help="steps,guidance,noise_scale,readout_t")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -46,6 +49,7 @@ def main():
     n = min(args.objects, len(clips) - args.offset)
     truth, image, _ = clips.batch(torch.arange(args.offset, args.offset + n))
     print(row("copy input", scores(image[:, None].expand_as(truth), truth)), flush=True)
+    shown = []
     for setting in args.settings:
         steps, guidance, noise_scale, readout_t = setting.split(",")
         steps, guidance, noise_scale, readout_t = int(steps), float(guidance), float(noise_scale), float(readout_t)
@@ -54,6 +58,7 @@ def main():
                                               noise_scale, readout_t)
         cpu = time.process_time() - start
         s = scores(generated, truth)
+        shown.append(generated[:args.grid_objects])
         print(row(setting, s, f" | {cpu:.0f} CPU-s"), flush=True)
         if args.out:
             with open(args.out, "a") as f:
@@ -61,6 +66,11 @@ def main():
                                     "objects": n, "seed": args.seed, "steps": steps, "guidance": guidance,
                                     "noise_scale": noise_scale, "readout_t": readout_t, "cpu_s": round(cpu, 1),
                                     "generated": s}) + "\n")
+    if args.grid:
+        k = min(args.grid_objects, n)
+        order = [(i, j) for i in range(k) for j in range(len(shown))]
+        save_grid(args.grid, torch.stack([image[i] for i, _ in order]), torch.stack([truth[i] for i, _ in order]),
+                  torch.stack([shown[j][i] for i, j in order]))
 
 
 if __name__ == "__main__":
