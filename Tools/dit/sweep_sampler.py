@@ -3,7 +3,7 @@
     python Tools/dit/sweep_sampler.py --model Sources/Generate/Resources/orbit-dit --data /work/dit-data/val \
         --offset 50 --objects 50 --threads 1 --out sweep.json  25,2,1,0  25,2,0.8,0  12,2,1,0.3
 Each setting is steps,guidance,noise_scale,readout_t (see DiT.sample). Tune on objects the reported
-figures do not use (--offset 50: objects 50–99 of the seed-2 set; evaluate.py reports 0–49).
+figures do not use (--offset 50: objects 50–63 of the 64-object seed-2 set; evaluate.py reports 0–49).
 Prints PSNR / SSIM / IoU / sharpness over all views and the turned views (1..V-1) per setting,
 beside the copy baseline, and the process CPU seconds each setting took. --grid writes a PNG of the
 first --grid-objects objects: for each object one row per setting, input | true views | generated.
