@@ -109,7 +109,7 @@ def learning_rate(step, args):
     step --decay-from down to --lr-end at step --decay-to, --lr-end after (warm-up, stable, decay: the
     decay is added by the invocation that knows how many steps are left; steps are absolute, so a
     resumed invocation with the same flags goes on along the same curve)."""
-    lr = args.lr * min(1.0, (step + 1 - args.warmup_from) / args.warmup)
+    lr = args.lr * min(1.0, max(1, step + 1 - args.warmup_from) / args.warmup)  # never negative before --warmup-from
     if args.decay_to is None or step < args.decay_from:
         return lr
     done = min(1.0, (step - args.decay_from) / max(1, args.decay_to - args.decay_from))
