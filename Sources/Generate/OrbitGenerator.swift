@@ -29,7 +29,8 @@ public struct OrbitGenerator: Sendable {
     }
 
     /// `azimuths.count` must equal the model's view count. `steps` and `guidance` default to the
-    /// config's. Views come back at the model's resolution, RGBA for an RGBA model.
+    /// config's; the starting-noise scale and the readout time are the config's. Views come back at
+    /// the model's resolution, RGBA for an RGBA model.
     public func generate(image: Image, azimuths: [Double], elevation: Double, steps: Int? = nil,
                          guidance: Double? = nil, seed: UInt64, progress sink: ProgressSink? = nil) throws -> [Image] {
         let sampler = FlowSampler(model: model)
@@ -56,7 +57,8 @@ public struct OrbitGenerator: Sendable {
         let input = ImageTensor.tensor(from: image, channels: c.channels, resolution: c.resolution)
         let progress = sink.map { Reporting.Progress(stage: "generate", total: stepCount, unit: "steps", sink: $0) }
         let clip = try FlowSampler(model: model).sample(noise: noise, image: input, cameras: cameras, steps: stepCount,
-                                                        guidance: guidance ?? c.guidance, progress: progress)
+                                                        guidance: guidance ?? c.guidance, noiseScale: c.noiseScale,
+                                                        readoutTime: c.readoutTime, progress: progress)
         progress?.finish()
         return ImageTensor.images(from: clip, views: c.views, channels: c.channels, resolution: c.resolution)
     }

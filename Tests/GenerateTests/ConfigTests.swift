@@ -41,6 +41,12 @@ final class ConfigTests: XCTestCase {
         assertBadField(#"{"camera_fov": 200}"#, "camera_fov")
         assertBadField(#"{"prediction": "epsilon"}"#, "prediction")
         XCTAssertEqual(try config(#"{"prediction": "x0"}"#).prediction, .x0)
+        let sampler = try config(#"{"noise_scale": 0.5, "readout_t": 0.2}"#)
+        XCTAssertEqual(sampler.noiseScale, 0.5); XCTAssertEqual(sampler.readoutTime, 0.2)
+        XCTAssertEqual(DiTConfig().noiseScale, 1); XCTAssertEqual(DiTConfig().readoutTime, 0)  // the plain sampler
+        assertBadField(#"{"noise_scale": 0}"#, "noise_scale")
+        assertBadField(#"{"readout_t": 1}"#, "readout_t")
+        assertBadField(#"{"readout_t": -0.1}"#, "readout_t")
         assertBadField(#"[1, 2]"#, "(file)")
     }
 }

@@ -74,6 +74,20 @@ final class FixtureMatchTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(x, try f.data.floats("sample_x0")), tolerance)
     }
 
+    /// The x0-predictor from tempered noise with a clean-view readout (config noise_scale / readout_t).
+    func testTemperedSampleWithReadoutMatchesPyTorch() throws {
+        let f = try Fixture()
+        let scale = try XCTUnwrap(f.data.metadata["tempered_noise_scale"].flatMap(Double.init))
+        let readout = try XCTUnwrap(f.data.metadata["tempered_readout_t"].flatMap(Double.init))
+        let x = try FlowSampler(model: try f.model(prediction: .x0))
+            .sample(noise: try f.data.floats("noise"), image: try f.imageTensor(), cameras: try f.data.floats("camera_features"),
+                    steps: 4, guidance: f.config.guidance, noiseScale: scale, readoutTime: readout)
+        let expected = try f.data.floats("sample_tempered")
+        XCTAssertLessThan(maxAbsDifference(x, expected), tolerance)
+        // The settings must matter: the plain sample is far from this one.
+        XCTAssertGreaterThan(maxAbsDifference(expected, try f.data.floats("sample_x0")), 0.05)
+    }
+
     /// The public API end to end: Image in (pixels as Media holds them), images out, equal to the
     /// PyTorch sample mapped to [0, 1].
     func testOrbitGeneratorMatchesPyTorchSample() throws {

@@ -39,6 +39,26 @@ final class SamplerTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(x, zip(noise, v).map { $0 - $1 }), 1e-6)
     }
 
+    /// One step to the readout time r, then the readout: x₁ = s·ε + (r − 1)·v(s·ε, 1), out = x₁ − r·v(x₁, r).
+    func testTemperedStepAndReadoutByHand() throws {
+        let f = try Fixture()
+        let model = try f.model(prediction: .x0)
+        let noise = try f.data.floats("noise"), image = try f.imageTensor(), cameras = try f.data.floats("camera_features")
+        let s: Float = 0.6, r: Float = 0.25
+        let start = noise.map { $0 * s }
+        let v1 = try model.velocity(noisy: start, t: 1, image: image, cameras: cameras)
+        let x1 = zip(start, v1).map { $0 + (r - 1) * $1 }
+        let vr = try model.velocity(noisy: x1, t: r, image: image, cameras: cameras)
+        let expected = zip(x1, vr).map { $0 - r * $1 }
+        let x = try FlowSampler(model: model).sample(noise: noise, image: image, cameras: cameras, steps: 1, guidance: 1,
+                                                     noiseScale: Double(s), readoutTime: Double(r))
+        XCTAssertLessThan(maxAbsDifference(x, expected), 1e-5)
+        XCTAssertThrowsError(try FlowSampler(model: model).sample(noise: noise, image: image, cameras: cameras, steps: 1,
+                                                                  guidance: 1, readoutTime: 1))
+        XCTAssertThrowsError(try FlowSampler(model: model).sample(noise: noise, image: image, cameras: cameras, steps: 1,
+                                                                  guidance: 1, noiseScale: 0))
+    }
+
     /// The cameras sit where data.py put the training cameras: radius 3.2 from the origin, 20° up,
     /// azimuth 90° on +x; each looks at the object.
     func testCamerasFollowTheTrainingRig() throws {

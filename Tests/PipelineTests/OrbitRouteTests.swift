@@ -78,6 +78,8 @@ final class OrbitRouteTests: XCTestCase {
         let stages = try XCTUnwrap(report["stages"] as? [String: Any])
         let generate = try XCTUnwrap(stages["generate"] as? [String: Any]), fit = try XCTUnwrap(stages["fit"] as? [String: Any])
         XCTAssertEqual((generate["cutout"] as? [String: Any])?["method"] as? String, "background")
+        let sampler = try XCTUnwrap(generate["settings"] as? [String: Any])  // the tiny config names no sampler: the plain one
+        XCTAssertEqual(sampler["noise_scale"] as? Double, 1); XCTAssertEqual(sampler["readout_t"] as? Double, 0)
         XCTAssertEqual(fit["splats"] as? Int, result.fit.splats)
         XCTAssertEqual((fit["settings"] as? [String: Any])?["iterations"] as? Int, 40)
         XCTAssertNotNil((report["timings_seconds"] as? [String: Any])?["total"])

@@ -12,7 +12,7 @@ generated views with view 0 replaced by the input image itself (the route fits t
 at azimuth 0 instead of the model's redraw of it); its turned figures are the generated ones.
 The splat fit of these views, re-rendered at held-out angles, is scored by evaluate_fit.py.
 Uses the EMA weights (a checkpoint) or exported weights (--model: model.safetensors + config.json);
---steps / --guidance default to the config's. --offset skips the first objects, so that settings can
+--steps / --guidance / --noise-scale / --readout-t default to the config's. --offset skips the first objects, so that settings can
 be tuned on objects the reported figures do not use.
 """
 import argparse
@@ -73,13 +73,14 @@ def scores(pred, truth):
     return out
 
 
-def generate(model, clips, offset, n, steps, guidance, seed):
+def generate(model, clips, offset, n, steps, guidance, seed, noise_scale=None, readout_t=None):
     """Objects offset..offset+n-1: (truth, input, cameras, generated orbit), images in [-1, 1].
     The noise is drawn for objects 0..offset+n-1 in one go, so an object gets the same noise
     whatever --objects and --offset are."""
     truth, image, cams = clips.batch(torch.arange(offset, offset + n))
     noise = torch.randn((offset + n, *truth.shape[1:]), generator=torch.Generator().manual_seed(seed))[offset:]
-    generated = torch.cat([model.sample(noise[i:i + 8], image[i:i + 8], cams[i:i + 8], steps, guidance)
+    generated = torch.cat([model.sample(noise[i:i + 8], image[i:i + 8], cams[i:i + 8], steps, guidance,
+                                        noise_scale, readout_t)
                            for i in range(0, n, 8)])
     return truth, image, cams, generated
 
@@ -110,6 +111,8 @@ def main():
     p.add_argument("--out", help="also write the results here (JSON)")
     p.add_argument("--steps", type=int)
     p.add_argument("--guidance", type=float)
+    p.add_argument("--noise-scale", type=float, help="starting-noise temperature (default: the config's)")
+    p.add_argument("--readout-t", type=float, help="time of the clean-view readout (default: the config's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
@@ -123,14 +126,18 @@ def main():
         raise SystemExit(f"{args.data}: only {len(clips)} objects, none after --offset {args.offset}")
     steps = args.steps or config.steps
     guidance = config.guidance if args.guidance is None else args.guidance
-    truth, image, cams, generated = generate(model, clips, args.offset, n, steps, guidance, args.seed)
+    noise_scale = config.noise_scale if args.noise_scale is None else args.noise_scale
+    readout_t = config.readout_t if args.readout_t is None else args.readout_t
+    truth, image, cams, generated = generate(model, clips, args.offset, n, steps, guidance, args.seed,
+                                             noise_scale, readout_t)
     copy = image[:, None].expand_as(truth)
     if args.train:
         mean_view = Clips(load_shards(args.train), config).targets.float().mean((0, 1)) / 127.5 - 1
     else:
         mean_view = truth.mean((0, 1))
     results = {"checkpoint_step": step, "model": args.model or args.checkpoint, "data": args.data,
-               "objects": n, "offset": args.offset, "steps": steps, "guidance": guidance, "seed": args.seed,
+               "objects": n, "offset": args.offset, "steps": steps, "guidance": guidance,
+               "noise_scale": noise_scale, "readout_t": readout_t, "seed": args.seed,
                "generated": scores(generated, truth),
                "generated_input_at_0": scores(torch.cat([image[:, None], generated[:, 1:]], 1), truth),
                "copy_input": scores(copy, truth),

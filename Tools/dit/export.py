@@ -1,9 +1,12 @@
 """Writes a trained DiT as the Swift side reads it: model.safetensors (float32) + config.json.
 
     python Tools/dit/export.py --checkpoint runs/tiny/checkpoint.pt --out Sources/Generate/Resources
-The EMA weights are exported (the ones sample grids are drawn with).
+The EMA weights are exported (the ones sample grids are drawn with). The sampler settings the
+Swift side defaults to (steps, guidance, noise_scale, readout_t) are the checkpoint config's unless
+given here: they change no weight, so they are chosen after training (sweep_sampler.py).
 """
 import argparse
+import dataclasses
 import os
 
 import torch
@@ -28,9 +31,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checkpoint", required=True, help="checkpoint.pt written by train.py")
     parser.add_argument("--out", required=True, help="folder for model.safetensors and config.json")
+    parser.add_argument("--steps", type=int)
+    parser.add_argument("--guidance", type=float)
+    parser.add_argument("--noise-scale", type=float)
+    parser.add_argument("--readout-t", type=float)
     args = parser.parse_args()
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     config = DiTConfig(**state["config"])
+    sampler = {k: getattr(args, k) for k in ("steps", "guidance", "noise_scale", "readout_t") if getattr(args, k) is not None}
+    config = dataclasses.replace(config, **sampler)
+    config.validate()
     model = DiT(config)
     model.load_state_dict(state["ema"])
     weights, config_path = export(model, args.out)

@@ -9,7 +9,7 @@ holding the input image ([H, W, C] pixels in [0, 1], as Media's Image stores the
 noise, the cameras (relative azimuth / elevation in degrees and their features), and outputs:
 one denoiser call (conditional, dropped input, full attention and x0-prediction with the same
 weights; all as velocities) and one full Euler sample with classifier-free guidance (factorised,
-full attention, x0-prediction).
+full attention, x0-prediction, and x0-prediction from tempered noise with a clean-view readout).
 Every weight is drawn at random (fixed seed), including the adaLN-Zero ones that training starts
 at zero, so every layer shows in the outputs.
 """
@@ -26,6 +26,7 @@ from model import DiT, DiTConfig, camera_features
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "Tests", "GenerateTests", "Fixtures", "dit")
+TEMPERED_NOISE_SCALE, TEMPERED_READOUT_T = 0.7, 0.3
 
 
 def randomize(model, generator):
@@ -107,6 +108,9 @@ def main():
         model_x0.eval()
         denoise_x0 = model_x0.velocity(noise, t, image, cams)
         sample_x0 = model_x0.sample(noise, image, cams, steps=4, guidance=config.guidance)
+        # The sampler's temperature and clean-view readout (config noise_scale / readout_t).
+        sample_tempered = model_x0.sample(noise, image, cams, steps=4, guidance=config.guidance,
+                                          noise_scale=TEMPERED_NOISE_SCALE, readout_t=TEMPERED_READOUT_T)
 
     os.makedirs(OUT, exist_ok=True)
     export(model, OUT)
@@ -124,11 +128,13 @@ def main():
         "sample_full": sample_full[0],
         "denoise_x0": denoise_x0[0],
         "sample_x0": sample_x0[0],
+        "sample_tempered": sample_tempered[0],
     }
     save_file({k: x.float().contiguous() for k, x in data.items()}, os.path.join(OUT, "fixture.safetensors"),
               metadata={"steps": "4", "guidance": str(config.guidance), "input_elevation": str(input_elevation),
-                        "target_elevation": str(target_elevation)})
-    for k in ("denoise_cond", "denoise_drop", "denoise_full", "sample", "sample_full", "denoise_x0", "sample_x0"):
+                        "target_elevation": str(target_elevation),
+                        "tempered_noise_scale": str(TEMPERED_NOISE_SCALE), "tempered_readout_t": str(TEMPERED_READOUT_T)})
+    for k in ("denoise_cond", "denoise_drop", "denoise_full", "sample", "sample_full", "denoise_x0", "sample_x0", "sample_tempered"):
         x = data[k]
         print(f"{k}: shape {tuple(x.shape)}, mean |x| {x.abs().mean():.4f}, max |x| {x.abs().max():.4f}")
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

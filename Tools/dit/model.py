@@ -43,6 +43,9 @@ class DiTConfig:
     frequency_dim: int = 256    # sinusoidal timestep features before the MLP
     guidance: float = 2.0       # default classifier-free guidance scale
     steps: int = 25             # default Euler steps
+    # Sampler settings (absent from older configs: these defaults are the old sampler).
+    noise_scale: float = 1.0    # the starting noise is noise_scale · ε (a temperature below 1 trades variety for fewer wild guesses)
+    readout_t: float = 0.0      # integrate from t = 1 down to readout_t, then return the clean-view estimate x − t·v there
     # The camera rig of the training renders (data.py): the generated views are seen from
     # cameras at this distance and field of view, on an orbit at this elevation (degrees).
     camera_radius: float = 3.2
@@ -64,6 +67,8 @@ class DiTConfig:
         need(self.camera_features == 4, "camera_features", "must be 4")
         need(self.frequency_dim % 2 == 0, "frequency_dim", "must be even")
         need(int(self.width * self.mlp_ratio) > 0, "mlp_ratio", "must give a positive hidden size")
+        need(self.noise_scale > 0, "noise_scale", "must be positive")
+        need(0 <= self.readout_t < 1, "readout_t", "must be in [0, 1)")
         need(self.camera_radius > 0, "camera_radius", "must be positive")
         need(0 < self.camera_fov < 180, "camera_fov", "must be between 0 and 180 degrees")
         need(-90 < self.orbit_elevation < 90, "orbit_elevation", "must be between -90 and 90 degrees")
@@ -288,17 +293,27 @@ class DiT(nn.Module):
         return uncond + guidance * (cond - uncond)
 
     @torch.no_grad()
-    def sample(self, noise, image, cameras, steps, guidance):
-        """Euler integration of dx/dt = v from t = 1 (noise) down to t = 0, on the grid t_i = 1 − i/steps."""
-        x = noise
+    def sample(self, noise, image, cameras, steps, guidance, noise_scale=None, readout_t=None):
+        """Euler integration of dx/dt = v from t = 1 down to t = readout_t on the grid
+        t_i = 1 − (i/steps)(1 − readout_t), starting from noise_scale · noise; when readout_t > 0 one
+        more (guided) call reads out the clean views there, x − t·v (an Euler step to t = 0).
+        noise_scale / readout_t default to the config's; 1 and 0 are the plain sampler."""
+        noise_scale = self.config.noise_scale if noise_scale is None else noise_scale
+        readout_t = self.config.readout_t if readout_t is None else readout_t
+        x = noise if noise_scale == 1.0 else noise * noise_scale
         b = x.shape[0]
-        for i in range(steps):
-            t = 1.0 - i / steps
-            t_next = 1.0 - (i + 1) / steps
+
+        def vel(x, t):
             tt = torch.full((b,), t, dtype=torch.float32)
             if guidance == 1.0:
-                vel = self.velocity(x, tt, image, cameras)
-            else:
-                vel = self.guided_velocity(x, tt, image, cameras, guidance)
-            x = x + (t_next - t) * vel
+                return self.velocity(x, tt, image, cameras)
+            return self.guided_velocity(x, tt, image, cameras, guidance)
+
+        span = 1.0 - readout_t
+        for i in range(steps):
+            t = 1.0 - i * span / steps
+            t_next = 1.0 - (i + 1) * span / steps
+            x = x + (t_next - t) * vel(x, t)
+        if readout_t > 0:
+            x = x - readout_t * vel(x, readout_t)
         return x

@@ -105,11 +105,11 @@ def flow_loss(model, x0, image, cams, t, noise, drop, max_weight=None, alpha_wei
 
 
 def learning_rate(step, args):
-    """Linear warm-up over --warmup steps to --lr, then --lr; with --decay-to, a cosine from --lr at
+    """Linear warm-up over --warmup steps (from step --warmup-from) to --lr, then --lr; with --decay-to, a cosine from --lr at
     step --decay-from down to --lr-end at step --decay-to, --lr-end after (warm-up, stable, decay: the
     decay is added by the invocation that knows how many steps are left; steps are absolute, so a
     resumed invocation with the same flags goes on along the same curve)."""
-    lr = args.lr * min(1.0, (step + 1) / args.warmup)
+    lr = args.lr * min(1.0, max(1, step + 1 - args.warmup_from) / args.warmup)  # never negative before --warmup-from
     if args.decay_to is None or step < args.decay_from:
         return lr
     done = min(1.0, (step - args.decay_from) / max(1, args.decay_to - args.decay_from))
@@ -144,6 +144,8 @@ def main():
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=int, default=200)
+    p.add_argument("--warmup-from", type=int, default=0,
+                   help="step where the linear warm-up starts (a resumed run that ended on a decay re-raises the rate)")
     p.add_argument("--decay-from", type=int, default=0, help="step where the cosine decay of the learning rate starts")
     p.add_argument("--decay-to", type=int, help="step where it reaches --lr-end (default: no decay)")
     p.add_argument("--lr-end", type=float, default=0.0)

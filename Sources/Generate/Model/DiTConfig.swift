@@ -39,6 +39,12 @@ public struct DiTConfig: Equatable, Sendable {
     public var guidance = 2.0
     /// Default number of Euler steps.
     public var steps = 25
+    /// The sampler starts from noiseScale · ε: a temperature below 1 trades variety for fewer
+    /// sharp wrong guesses (1: the plain sampler).
+    public var noiseScale = 1.0
+    /// The sampler integrates from t = 1 down to this time, then returns the model's clean-view
+    /// estimate there, x − t·v (0: integrate to the end).
+    public var readoutTime = 0.0
     /// The camera rig of the training renders: the generated views are seen from this distance
     /// (scene units, object in the unit sphere), with this vertical field of view (degrees), on
     /// an orbit at this elevation (degrees).
@@ -93,6 +99,8 @@ public struct DiTConfig: Equatable, Sendable {
         frequencyDim = try int("frequency_dim") ?? frequencyDim
         guidance = try double("guidance") ?? guidance
         steps = try int("steps") ?? steps
+        noiseScale = try double("noise_scale") ?? noiseScale
+        readoutTime = try double("readout_t") ?? readoutTime
         cameraRadius = try double("camera_radius") ?? cameraRadius
         cameraFieldOfView = try double("camera_fov") ?? cameraFieldOfView
         orbitElevation = try double("orbit_elevation") ?? orbitElevation
@@ -129,6 +137,8 @@ public struct DiTConfig: Equatable, Sendable {
         try need(frequencyDim > 0 && frequencyDim % 2 == 0 && frequencyDim <= 65536, "frequency_dim", "must be positive and even")
         try need(guidance.isFinite, "guidance", "must be finite")
         try need(steps >= 1, "steps", "must be at least 1")
+        try need(noiseScale > 0, "noise_scale", "must be positive")
+        try need(readoutTime >= 0 && readoutTime < 1, "readout_t", "must be in [0, 1)")
         try need(cameraRadius > 0, "camera_radius", "must be positive")
         try need(cameraFieldOfView > 0 && cameraFieldOfView < 180, "camera_fov", "must be between 0 and 180 degrees")
         try need(orbitElevation > -90 && orbitElevation < 90, "orbit_elevation", "must be between -90 and 90 degrees")
