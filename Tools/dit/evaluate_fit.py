@@ -47,7 +47,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "bench"))
 from torch_splat import read_camera, read_ply, render  # noqa: E402
 
 # OrbitRouteOptions.fitDefaults (Sources/Pipeline/Routes/OrbitRoute.swift): keep in step.
-ROUTE_FIT = ["--iterations", "1500", "--sh-degree", "1", "--sh-interval", "500", "--initial-splats", "3000",
+ROUTE_FIT = ["--iterations", "1500", "--sh-degree", "1", "--sh-interval", "500", "--downscale-levels", "0",
+             "--initial-splats", "3000",
              "--max-splats", "30000", "--densify-from", "200", "--densify-every", "100",
              "--opacity-reset-every", "0", "--holdout-every", "0", "--checkpoint-every", "0", "--preview-frames", "0"]
 
