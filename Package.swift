@@ -64,14 +64,16 @@ let package = Package(
         // their slow double-precision references; the Swift module runs them on all cores.
         // -fno-math-errno: sqrtf and ceilf inside the projection's lane loops vectorise only
         // when they need not set errno.
-        .target(name: "CSplat", cSettings: optimize + [.unsafeFlags(["-fno-math-errno"])]),
+        // e^x as vectorisable straight-line code, for the splat and the DiT kernels.
+        .target(name: "CFastMath", cSettings: optimize),
+        .target(name: "CSplat", dependencies: ["CFastMath"], cSettings: optimize + [.unsafeFlags(["-fno-math-errno"])]),
         .target(name: "Splats", dependencies: ["CSplat", "Geometry"]),
         // Scene files other tools open: the 3DGS PLY (more formats to come).
         .target(name: "Export", dependencies: ["Splats"]),
 
         // The image-to-orbit diffusion transformer: C kernels for what BLAS does not cover (norms,
         // softmax, activations, modulation), the model, the safetensors reader and the sampler.
-        .target(name: "CTensor", cSettings: optimize),
+        .target(name: "CTensor", dependencies: ["CFastMath"], cSettings: optimize),
         .target(name: "Generate", dependencies: ["CBLAS", "CTensor", "Media", "Geometry", "Reporting"],
                 resources: [.copy("Resources/orbit-dit")]),
 
@@ -93,7 +95,7 @@ let package = Package(
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Geometry", "Media"]),
         .testTarget(name: "EstimateTests", dependencies: ["Estimate", "CSolvers", "Geometry", "Media", "Reporting", "Render"], exclude: ["Fixtures"]),
-        .testTarget(name: "GenerateTests", dependencies: ["Generate", "Media", "Geometry"], exclude: ["Fixtures"]),
+        .testTarget(name: "GenerateTests", dependencies: ["Generate", "Media", "Geometry", "CFastMath"], exclude: ["Fixtures"]),
         .testTarget(name: "SplatsTests", dependencies: ["Splats", "CSplat"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Splats"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Reporting", "Render", "Splats", "Export", "Geometry", "Estimate", "Generate"]),

@@ -1,3 +1,4 @@
+import CFastMath
 import CTensor
 import XCTest
 @testable import Generate
@@ -29,6 +30,19 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(s[3], 0)
         XCTAssertEqual(s[4], 0, accuracy: 1e-12)
         XCTAssertEqual(s[5], 0.5, accuracy: 1e-6)
+    }
+
+    /// The shared exponential (CFastMath, also under the splat kernels) within 2.5e-7 of exp where
+    /// e^x is a normal float, and clamped beyond.
+    func testFastExponentialMatchesExp() {
+        for k in -8700...8800 {
+            let x = Double(k) / 100
+            let relative = abs(Double(v2w_exp_function(Float(x))) - exp(Double(Float(x)))) / exp(Double(Float(x)))
+            XCTAssertLessThan(relative, 2.5e-7, "exp(\(x))")
+        }
+        XCTAssertEqual(v2w_exp_function(-1000), v2w_exp_function(-87))
+        XCTAssertEqual(v2w_exp_function(1000), v2w_exp_function(88))
+        XCTAssertTrue(v2w_exp_function(88).isFinite)
     }
 
     /// Over a dense range and at the extremes (the kernels use their own exponential, not libm's).
