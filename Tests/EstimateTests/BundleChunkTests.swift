@@ -14,17 +14,23 @@ private let reversedChunks: v2w_parallel_for = { count, context, task in
 }
 
 final class BundleChunkTests: XCTestCase {
-    /// A problem large enough to be split into chunks (≈ 4000 observations each), perturbed and
-    /// noisy, with focal and distortion free and a partly fixed gauge camera.
-    private func perturbedProblem() -> BundleProblem {
-        var rng = SeededGenerator(seed: 23)
-        var problem = SyntheticBundle(rng: &rng, cameras: 8, points: 1200).problem
+    /// Half-pixel noise on every observation, every camera but the first two turned by up to 1°
+    /// and moved, every point moved.
+    private func perturb(_ problem: inout BundleProblem, rng: inout SeededGenerator) {
         for i in problem.observations.indices { problem.observations[i].pixel += Vec2(rng.nextGaussian(), rng.nextGaussian()) * 0.5 }
         for c in 2..<problem.poses.count {
             let p = problem.poses[c]
             problem.poses[c] = Pose(rotation: rng.rotation(maxDegrees: 1) * p.rotation, translation: p.translation + rng.vector(0.03))
         }
         problem.points = problem.points.map { $0 + rng.vector(0.03) }
+    }
+
+    /// A problem large enough to be split into chunks (≈ 4000 observations each), perturbed and
+    /// noisy, with focal and distortion free and a partly fixed gauge camera.
+    private func perturbedProblem() -> BundleProblem {
+        var rng = SeededGenerator(seed: 23)
+        var problem = SyntheticBundle(rng: &rng, cameras: 8, points: 1200).problem
+        perturb(&problem, rng: &rng)
         problem.intrinsics.focal *= 1.03
         problem.fixGauge(first: 0, second: 1)
         return problem
@@ -71,12 +77,7 @@ final class BundleChunkTests: XCTestCase {
     func testRepeatedObservationsInOneCamera() throws {
         var rng = SeededGenerator(seed: 29)
         var problem = SyntheticBundle(rng: &rng, cameras: 5, points: 150).problem
-        for i in problem.observations.indices { problem.observations[i].pixel += Vec2(rng.nextGaussian(), rng.nextGaussian()) * 0.5 }
-        for c in 2..<problem.poses.count {
-            let p = problem.poses[c]
-            problem.poses[c] = Pose(rotation: rng.rotation(maxDegrees: 1) * p.rotation, translation: p.translation + rng.vector(0.03))
-        }
-        problem.points = problem.points.map { $0 + rng.vector(0.03) }
+        perturb(&problem, rng: &rng)
         problem.fixGauge(first: 0, second: 1)
         var doubled = problem
         doubled.observations += problem.observations

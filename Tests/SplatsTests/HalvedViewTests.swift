@@ -87,9 +87,7 @@ final class HalvedViewTests: XCTestCase {
         s.downscaleInterval = 0
         XCTAssertThrowsError(try s.validate())
 
-        var rng = SeededGenerator(seed: 5)
-        let views = try TrainerScene.views(of: TrainerScene.truth(count: 30, rng: &rng),
-                                           cameras: TrainerScene.cameras(count: 6, size: 32))
+        let views = try TrainerScene.small()
         var settings = TrainerSettings()
         settings.iterations = 60
         settings.shDegree = 0

@@ -5,6 +5,12 @@ import Geometry
 /// A small scene to train on: random splats around the origin seen by cameras on an orbit,
 /// rendered into 8-bit RGBA views (coverage in alpha, as Render writes transparent backgrounds).
 enum TrainerScene {
+    /// The trainer tests' scene: 30 splats seen by 6 orbit cameras at 32 × 32.
+    static func small() throws -> [TrainingView] {
+        var rng = SeededGenerator(seed: 5)
+        return try views(of: truth(count: 30, rng: &rng), cameras: cameras(count: 6, size: 32))
+    }
+
     static func cameras(count: Int, size: Int) throws -> [SplatCamera] {
         let orbit = OrbitPath(count: count, radius: 4, elevationDegrees: 20, fieldOfViewYDegrees: 40, width: size, height: size)
         return try orbit.cameras().map { try SplatCamera($0) }

@@ -37,11 +37,7 @@ final class TrainerTests: XCTestCase {
         return try MCMCStrategy(settings: s)
     }
 
-    private func scene() throws -> [TrainingView] {
-        var rng = SeededGenerator(seed: 5)
-        return try TrainerScene.views(of: TrainerScene.truth(count: 30, rng: &rng),
-                                      cameras: TrainerScene.cameras(count: 6, size: 32))
-    }
+    private func scene() throws -> [TrainingView] { try TrainerScene.small() }
 
     /// Stopping at a checkpoint, writing it to a file, reading it into a fresh trainer and going
     /// on gives bit for bit the splats, moments and exposure transforms of an uninterrupted run,
