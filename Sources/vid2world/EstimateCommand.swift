@@ -7,9 +7,9 @@ struct EstimateCommand: ParsableCommand {
         commandName: "estimate",
         abstract: "Estimate cameras and sparse points from a folder of images or a video (structure from motion).",
         discussion: """
-        Writes cameras.json (nerfstudio, pinhole: what `fit` reads), sparse/ (COLMAP text model),
-        sparse.ply, depth/ (a depth and a confidence map per registered image), undistorted/ (when
-        the lens distortion is noticeable) and report.json into --out; cache/ there keeps features
+        Writes cameras.json (nerfstudio, pinhole: what `fit` reads), sparse/ (COLMAP text model), \
+        sparse.ply, depth/ (a depth and a confidence map per registered image), undistorted/ (when \
+        the lens distortion is noticeable) and report.json into --out; cache/ there keeps features \
         and matches so a rerun resumes.
         """)
 

@@ -9,12 +9,12 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Fit Gaussian splats to posed images: scene.ply, preview.mp4, cameras.json, report.json.",
         discussion: """
-        DATA holds images with cameras.json / transforms.json (as `vid2world render` writes), or a
-        COLMAP text model (cameras.txt, images.txt, points3D.txt; its points start the splats, as
-        do those of a PLY the cameras file names with ply_file_path, as estimate writes).
-        Depth maps the cameras file lists (depth_file_path, as render and estimate write; for a
-        COLMAP model, a cameras.json beside it) add back-projected points unless --no-depth-init.
-        Optional masks: masks/<image name>.png (black = masked out). Every 8th view is held out
+        DATA holds images with cameras.json / transforms.json (as `vid2world render` writes), or a \
+        COLMAP text model (cameras.txt, images.txt, points3D.txt; its points start the splats, as \
+        do those of a PLY the cameras file names with ply_file_path, as estimate writes). \
+        Depth maps the cameras file lists (depth_file_path, as render and estimate write; for a \
+        COLMAP model, a cameras.json beside it) add back-projected points unless --no-depth-init. \
+        Optional masks: masks/<image name>.png (black = masked out). Every 8th view is held out \
         for the held-out PSNR/SSIM unless --holdout-every says otherwise.
         """)
 

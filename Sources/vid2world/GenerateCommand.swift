@@ -8,7 +8,7 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Cut the object out of an image and generate orbit views of it: images/, cameras.json, input.png, orbit.mp4.",
         discussion: """
-        DIR is then a valid input of `vid2world fit`. --clips K adds rings of views above and
+        DIR is then a valid input of `vid2world fit`. --clips K adds rings of views above and \
         below the model's orbit elevation (multi-view mode), all in one cameras.json.
         """)
 

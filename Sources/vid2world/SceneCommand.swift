@@ -13,9 +13,9 @@ struct SceneCommand: ParsableCommand {
         vid2world PHOTOS/ --out SCENE         the same from a folder of photos
         vid2world IMAGE --orbit --out SCENE   object → generated orbit → splats
 
-        SCENE gets scene.ply, preview.mp4, cameras.json and report.json (every
-        stage's settings, timings, metrics). The video route keeps SCENE/estimate,
-        which a rerun resumes from; the orbit route adds orbit.mp4, images/ and
+        SCENE gets scene.ply, preview.mp4, cameras.json and report.json (every \
+        stage's settings, timings, metrics). The video route keeps SCENE/estimate, \
+        which a rerun resumes from; the orbit route adds orbit.mp4, images/ and \
         input.png.
         """)
 
