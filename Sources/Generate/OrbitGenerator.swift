@@ -29,19 +29,36 @@ public struct OrbitGenerator: Sendable {
     }
 
     /// `azimuths.count` must equal the model's view count. `steps` and `guidance` default to the
-    /// config's; the starting-noise scale and the readout time are the config's. Views come back at
-    /// the model's resolution, RGBA for an RGBA model.
+    /// config's; the starting-noise scale, the readout time and the number of samples averaged are
+    /// the config's. Views come back at the model's resolution, RGBA for an RGBA model.
     public func generate(image: Image, azimuths: [Double], elevation: Double, steps: Int? = nil,
                          guidance: Double? = nil, seed: UInt64, progress sink: ProgressSink? = nil) throws -> [Image] {
         let sampler = FlowSampler(model: model)
-        return try generate(image: image, azimuths: azimuths, elevation: elevation, noise: sampler.noise(seed: seed),
+        let noises = (0..<model.config.samples).map { sampler.noise(seed: Self.sampleSeed(seed, $0)) }
+        return try generate(image: image, azimuths: azimuths, elevation: elevation, noises: noises,
                             steps: steps, guidance: guidance, progress: sink)
+    }
+
+    /// The noise seed of sample k of a clip asked for with `seed`: the seed itself for the first,
+    /// so that one sample gives what it always gave.
+    static func sampleSeed(_ seed: UInt64, _ k: Int) -> UInt64 {
+        seed &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// As above from given noise ([views, channels, resolution, resolution] standard normals).
     public func generate(image: Image, azimuths: [Double], elevation: Double, noise: [Float], steps: Int? = nil,
                          guidance: Double? = nil, progress sink: ProgressSink? = nil) throws -> [Image] {
+        try generate(image: image, azimuths: azimuths, elevation: elevation, noises: [noise], steps: steps,
+                     guidance: guidance, progress: sink)
+    }
+
+    /// As above, one sample from each noise, averaged (the config's `samples` is not used here).
+    public func generate(image: Image, azimuths: [Double], elevation: Double, noises: [[Float]], steps: Int? = nil,
+                         guidance: Double? = nil, progress sink: ProgressSink? = nil) throws -> [Image] {
         let c = model.config
+        guard !noises.isEmpty else {
+            throw GenerateError.invalidArgument(name: "noises", reason: "at least one noise clip is needed")
+        }
         guard azimuths.count == c.views else {
             throw GenerateError.invalidArgument(name: "azimuths", reason: "\(azimuths.count) views asked, the model makes \(c.views)")
         }
@@ -55,10 +72,21 @@ public struct OrbitGenerator: Sendable {
         let cameras = CameraConditioning.features(relativeAzimuths: azimuths,
                                                   relativeElevations: Array(repeating: elevation, count: azimuths.count))
         let input = ImageTensor.tensor(from: image, channels: c.channels, resolution: c.resolution)
-        let progress = sink.map { Reporting.Progress(stage: "generate", total: stepCount, unit: "steps", sink: $0) }
-        let clip = try FlowSampler(model: model).sample(noise: noise, image: input, cameras: cameras, steps: stepCount,
-                                                        guidance: guidance ?? c.guidance, noiseScale: c.noiseScale,
-                                                        readoutTime: c.readoutTime, progress: progress)
+        let progress = sink.map {
+            Reporting.Progress(stage: "generate", total: stepCount * noises.count, unit: "steps", sink: $0)
+        }
+        let sampler = FlowSampler(model: model)
+        var clip = [Float]()
+        for noise in noises {
+            let sample = try sampler.sample(noise: noise, image: input, cameras: cameras, steps: stepCount,
+                                            guidance: guidance ?? c.guidance, noiseScale: c.noiseScale,
+                                            readoutTime: c.readoutTime, progress: progress)
+            if clip.isEmpty { clip = sample } else { for i in clip.indices { clip[i] += sample[i] } }
+        }
+        if noises.count > 1 {
+            let scale = 1 / Float(noises.count)
+            for i in clip.indices { clip[i] *= scale }
+        }
         progress?.finish()
         return ImageTensor.images(from: clip, views: c.views, channels: c.channels, resolution: c.resolution)
     }

@@ -37,7 +37,7 @@ do {
         _ = try generator.generate(image: image, azimuths: azimuths, elevation: 0, steps: steps, guidance: guidance, seed: UInt64(r))
         best = min(best, Date().timeIntervalSince(start))
     }
-    print("steps \(steps)\nguidance \(guidance)\nviews \(c.views)\nresolution \(c.resolution)\nseconds_per_clip \(best)")
+    print("steps \(steps)\nguidance \(guidance)\nsamples \(c.samples)\nviews \(c.views)\nresolution \(c.resolution)\nseconds_per_clip \(best)")
 } catch {
     FileHandle.standardError.write("\(error)\n".data(using: .utf8)!)
     exit(1)

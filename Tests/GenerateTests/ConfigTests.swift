@@ -45,6 +45,10 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(sampler.noiseScale, 0.5); XCTAssertEqual(sampler.readoutTime, 0.2)
         XCTAssertEqual(DiTConfig().noiseScale, 1); XCTAssertEqual(DiTConfig().readoutTime, 0)  // the plain sampler
         assertBadField(#"{"noise_scale": 0}"#, "noise_scale")
+        XCTAssertEqual(try config(#"{"samples": 8}"#).samples, 8)
+        XCTAssertEqual(DiTConfig().samples, 1)
+        assertBadField(#"{"samples": 0}"#, "samples")
+        assertBadField(#"{"samples": 1.5}"#, "samples")
         assertBadField(#"{"readout_t": 1}"#, "readout_t")
         assertBadField(#"{"readout_t": -0.1}"#, "readout_t")
         assertBadField(#"[1, 2]"#, "(file)")

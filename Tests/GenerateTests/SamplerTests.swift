@@ -18,6 +18,41 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(a[0].channels, 4)
     }
 
+    /// `samples` clips from independent noise, averaged before the views are made: the first from
+    /// the seed itself (one sample is what it always was), the mean as computed by hand from the
+    /// sampler's own clips.
+    func testSamplesAreAveragedFromIndependentNoise() throws {
+        let f = try Fixture()
+        var config = f.config
+        config.samples = 3
+        let model = try DiTModel(weights: f.weights, config: config)
+        let generator = OrbitGenerator(model: model), sampler = FlowSampler(model: model)
+        let image = Image(width: 20, height: 16, channels: 3, fill: 0.3)
+        let azimuths = [0.0, 90]
+        XCTAssertEqual(OrbitGenerator.sampleSeed(7, 0), 7)
+        let seeds = (0..<3).map { OrbitGenerator.sampleSeed(7, $0) }
+        XCTAssertEqual(Set(seeds).count, 3)
+        let input = ImageTensor.tensor(from: image, channels: config.channels, resolution: config.resolution)
+        let cameras = CameraConditioning.features(relativeAzimuths: azimuths, relativeElevations: [5, 5])
+        let clips = try seeds.map {
+            try sampler.sample(noise: sampler.noise(seed: $0), image: input, cameras: cameras, steps: 3,
+                               guidance: config.guidance, noiseScale: config.noiseScale, readoutTime: config.readoutTime)
+        }
+        let mean = (0..<clips[0].count).map { i in (clips[0][i] + clips[1][i] + clips[2][i]) * (1 / Float(3)) }
+        let expected = ImageTensor.images(from: mean, views: 2, channels: config.channels, resolution: config.resolution)
+        let views = try generator.generate(image: image, azimuths: azimuths, elevation: 5, steps: 3, seed: 7)
+        XCTAssertLessThan(maxAbsDifference(views.flatMap(\.pixels), expected.flatMap(\.pixels)), 1e-6)
+        let first = ImageTensor.images(from: clips[0], views: 2, channels: config.channels, resolution: config.resolution)
+        XCTAssertGreaterThan(maxAbsDifference(views.flatMap(\.pixels), first.flatMap(\.pixels)), 1e-3)
+        // Identical noise averages to the one sample, bit for bit.
+        let noise = sampler.noise(seed: 7)
+        let once = try generator.generate(image: image, azimuths: azimuths, elevation: 5, noise: noise, steps: 3)
+        let twice = try generator.generate(image: image, azimuths: azimuths, elevation: 5, noises: [noise, noise], steps: 3)
+        XCTAssertEqual(once, twice)
+        XCTAssertEqual(once, first)
+        XCTAssertThrowsError(try generator.generate(image: image, azimuths: azimuths, elevation: 5, noises: [], steps: 3))
+    }
+
     func testNoiseIsStandardNormalFromTheSeed() throws {
         let sampler = FlowSampler(model: try Fixture().model())
         let n = sampler.noise(seed: 3)

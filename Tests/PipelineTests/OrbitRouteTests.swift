@@ -80,6 +80,7 @@ final class OrbitRouteTests: XCTestCase {
         XCTAssertEqual((generate["cutout"] as? [String: Any])?["method"] as? String, "background")
         let sampler = try XCTUnwrap(generate["settings"] as? [String: Any])  // the tiny config names no sampler: the plain one
         XCTAssertEqual(sampler["noise_scale"] as? Double, 1); XCTAssertEqual(sampler["readout_t"] as? Double, 0)
+        XCTAssertEqual(sampler["samples"] as? Int, 1)
         XCTAssertEqual(fit["splats"] as? Int, result.fit.splats)
         XCTAssertEqual((fit["settings"] as? [String: Any])?["iterations"] as? Int, 40)
         XCTAssertNotNil((report["timings_seconds"] as? [String: Any])?["total"])

@@ -1,7 +1,8 @@
 """PyTorch side of Tools/bench/generate-speed: seconds per clip for exported weights.
 
     python Tools/dit/bench_speed.py WEIGHTS CONFIG --steps 25 --repeats 3 --threads 2
-Same sampler, guidance and sizes as the Swift benchmark; prints `seconds_per_clip S` (best run).
+Same sampler, guidance, sizes and samples averaged per clip (config `samples`) as the Swift
+benchmark; prints `seconds_per_clip S` (best run).
 """
 import argparse
 import time
@@ -33,9 +34,11 @@ def main():
     cams = torch.from_numpy(camera_features([k * 360 / v for k in range(v)], [0.0] * v))[None]
     best = float("inf")
     for seed in range(args.repeats):
-        noise = torch.randn((1, v, config.channels, r, r), generator=torch.Generator().manual_seed(seed))
+        generator = torch.Generator().manual_seed(seed)
+        noises = [torch.randn((1, v, config.channels, r, r), generator=generator) for _ in range(config.samples)]
         start = time.perf_counter()
-        model.sample(noise, image, cams, steps=steps, guidance=guidance)
+        clip = sum(model.sample(noise, image, cams, steps=steps, guidance=guidance) for noise in noises)
+        clip = clip / config.samples
         best = min(best, time.perf_counter() - start)
     print(f"seconds_per_clip {best}")
 

@@ -73,16 +73,21 @@ def scores(pred, truth):
     return out
 
 
-def generate(model, clips, offset, n, steps, guidance, seed, noise_scale=None, readout_t=None):
+def generate(model, clips, offset, n, steps, guidance, seed, noise_scale=None, readout_t=None, samples=None):
     """Objects offset..offset+n-1: (truth, input, cameras, generated orbit), images in [-1, 1].
     The noise is drawn for objects 0..offset+n-1 in one go, so an object gets the same noise
-    whatever --objects and --offset are."""
+    whatever --objects and --offset are. With samples K > 1 (default: the config's), sample k
+    draws its noise from seed + 1000003·k (k = 0: the seed itself) and the K clips are averaged."""
+    samples = model.config.samples if samples is None else samples
     truth, image, cams = clips.batch(torch.arange(offset, offset + n))
-    noise = torch.randn((offset + n, *truth.shape[1:]), generator=torch.Generator().manual_seed(seed))[offset:]
-    generated = torch.cat([model.sample(noise[i:i + 8], image[i:i + 8], cams[i:i + 8], steps, guidance,
-                                        noise_scale, readout_t)
-                           for i in range(0, n, 8)])
-    return truth, image, cams, generated
+    generated = 0
+    for k in range(samples):
+        g = torch.Generator().manual_seed(seed + 1000003 * k)
+        noise = torch.randn((offset + n, *truth.shape[1:]), generator=g)[offset:]
+        generated = generated + torch.cat([model.sample(noise[i:i + 8], image[i:i + 8], cams[i:i + 8], steps,
+                                                        guidance, noise_scale, readout_t)
+                                           for i in range(0, n, 8)])
+    return truth, image, cams, generated / samples if samples > 1 else generated
 
 
 def load_model(args):
@@ -113,6 +118,7 @@ def main():
     p.add_argument("--guidance", type=float)
     p.add_argument("--noise-scale", type=float, help="starting-noise temperature (default: the config's)")
     p.add_argument("--readout-t", type=float, help="time of the clean-view readout (default: the config's)")
+    p.add_argument("--samples", type=int, help="clips averaged per object (default: the config's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
@@ -128,8 +134,9 @@ def main():
     guidance = config.guidance if args.guidance is None else args.guidance
     noise_scale = config.noise_scale if args.noise_scale is None else args.noise_scale
     readout_t = config.readout_t if args.readout_t is None else args.readout_t
+    samples = config.samples if args.samples is None else args.samples
     truth, image, cams, generated = generate(model, clips, args.offset, n, steps, guidance, args.seed,
-                                             noise_scale, readout_t)
+                                             noise_scale, readout_t, samples)
     copy = image[:, None].expand_as(truth)
     if args.train:
         mean_view = Clips(load_shards(args.train), config).targets.float().mean((0, 1)) / 127.5 - 1
@@ -137,7 +144,7 @@ def main():
         mean_view = truth.mean((0, 1))
     results = {"checkpoint_step": step, "model": args.model or args.checkpoint, "data": args.data,
                "objects": n, "offset": args.offset, "steps": steps, "guidance": guidance,
-               "noise_scale": noise_scale, "readout_t": readout_t, "seed": args.seed,
+               "noise_scale": noise_scale, "readout_t": readout_t, "samples": samples, "seed": args.seed,
                "generated": scores(generated, truth),
                "generated_input_at_0": scores(torch.cat([image[:, None], generated[:, 1:]], 1), truth),
                "copy_input": scores(copy, truth),

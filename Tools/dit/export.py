@@ -2,7 +2,7 @@
 
     python Tools/dit/export.py --checkpoint runs/tiny/checkpoint.pt --out Sources/Generate/Resources
 The EMA weights are exported (the ones sample grids are drawn with). The sampler settings the
-Swift side defaults to (steps, guidance, noise_scale, readout_t) are the checkpoint config's unless
+Swift side defaults to (steps, guidance, noise_scale, readout_t, samples) are the checkpoint config's unless
 given here: they change no weight, so they are chosen after training (sweep_sampler.py).
 """
 import argparse
@@ -35,10 +35,11 @@ def main():
     parser.add_argument("--guidance", type=float)
     parser.add_argument("--noise-scale", type=float)
     parser.add_argument("--readout-t", type=float)
+    parser.add_argument("--samples", type=int)
     args = parser.parse_args()
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     config = DiTConfig(**state["config"])
-    sampler = {k: getattr(args, k) for k in ("steps", "guidance", "noise_scale", "readout_t") if getattr(args, k) is not None}
+    sampler = {k: getattr(args, k) for k in ("steps", "guidance", "noise_scale", "readout_t", "samples") if getattr(args, k) is not None}
     config = dataclasses.replace(config, **sampler)
     config.validate()
     model = DiT(config)

@@ -46,6 +46,7 @@ class DiTConfig:
     # Sampler settings (absent from older configs: these defaults are the old sampler).
     noise_scale: float = 1.0    # the starting noise is noise_scale · ε (a temperature below 1 trades variety for fewer wild guesses)
     readout_t: float = 0.0      # integrate from t = 1 down to readout_t, then return the clean-view estimate x − t·v there
+    samples: int = 1            # clips sampled from independent noise and averaged (an estimate of the posterior mean)
     # The camera rig of the training renders (data.py): the generated views are seen from
     # cameras at this distance and field of view, on an orbit at this elevation (degrees).
     camera_radius: float = 3.2
@@ -69,6 +70,7 @@ class DiTConfig:
         need(int(self.width * self.mlp_ratio) > 0, "mlp_ratio", "must give a positive hidden size")
         need(self.noise_scale > 0, "noise_scale", "must be positive")
         need(0 <= self.readout_t < 1, "readout_t", "must be in [0, 1)")
+        need(isinstance(self.samples, int) and 1 <= self.samples <= 256, "samples", "must be an integer from 1 to 256")
         need(self.camera_radius > 0, "camera_radius", "must be positive")
         need(0 < self.camera_fov < 180, "camera_fov", "must be between 0 and 180 degrees")
         need(-90 < self.orbit_elevation < 90, "orbit_elevation", "must be between -90 and 90 degrees")

@@ -2,7 +2,7 @@
 
     python Tools/dit/sweep_sampler.py --model Sources/Generate/Resources/orbit-dit --data /work/dit-data/val \
         --offset 50 --objects 50 --threads 1 --out sweep.json  25,2,1,0  25,2,0.8,0  12,2,1,0.3
-Each setting is steps,guidance,noise_scale,readout_t (see DiT.sample). Tune on objects the reported
+Each setting is steps,guidance,noise_scale,readout_t[,samples] (see DiT.sample; samples: clips averaged, default 1). Tune on objects the reported
 figures do not use (--offset 50: objects 50–63 of the 64-object seed-2 set; evaluate.py reports 0–49).
 Prints PSNR / SSIM / IoU / sharpness over all views and the turned views (1..V-1) per setting,
 beside the copy baseline, and the process CPU seconds each setting took. --grid writes a PNG of the
@@ -40,7 +40,7 @@ def main():
     p.add_argument("--out", help="append one JSON line per setting here")
     p.add_argument("--grid", help="PNG: per object, one row per setting (input | true views | generated)")
     p.add_argument("--grid-objects", type=int, default=4)
-    p.add_argument("settings", nargs="+", help="steps,guidance,noise_scale,readout_t")
+    p.add_argument("settings", nargs="+", help="steps,guidance,noise_scale,readout_t[,samples]")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     model, step = load_model(args)
@@ -51,11 +51,12 @@ def main():
     print(row("copy input", scores(image[:, None].expand_as(truth), truth)), flush=True)
     shown = []
     for setting in args.settings:
-        steps, guidance, noise_scale, readout_t = setting.split(",")
-        steps, guidance, noise_scale, readout_t = int(steps), float(guidance), float(noise_scale), float(readout_t)
+        fields = setting.split(",")
+        steps, guidance, noise_scale, readout_t = int(fields[0]), float(fields[1]), float(fields[2]), float(fields[3])
+        samples = int(fields[4]) if len(fields) > 4 else 1
         start = time.process_time()
         truth, image, _, generated = generate(model, clips, args.offset, n, steps, guidance, args.seed,
-                                              noise_scale, readout_t)
+                                              noise_scale, readout_t, samples)
         cpu = time.process_time() - start
         s = scores(generated, truth)
         shown.append(generated[:args.grid_objects])
@@ -64,7 +65,8 @@ def main():
             with open(args.out, "a") as f:
                 f.write(json.dumps({"model": args.model or args.checkpoint, "step": step, "offset": args.offset,
                                     "objects": n, "seed": args.seed, "steps": steps, "guidance": guidance,
-                                    "noise_scale": noise_scale, "readout_t": readout_t, "cpu_s": round(cpu, 1),
+                                    "noise_scale": noise_scale, "readout_t": readout_t, "samples": samples,
+                                    "cpu_s": round(cpu, 1),
                                     "generated": s}) + "\n")
     if args.grid:
         k = min(args.grid_objects, n)

@@ -45,6 +45,10 @@ public struct DiTConfig: Equatable, Sendable {
     /// The sampler integrates from t = 1 down to this time, then returns the model's clean-view
     /// estimate there, x − t·v (0: integrate to the end).
     public var readoutTime = 0.0
+    /// Clips sampled from independent noise and averaged into the one returned: an estimate of
+    /// the views' posterior mean, which trades the single sample's sharp wrong guesses for a
+    /// little blur (1: one sample).
+    public var samples = 1
     /// The camera rig of the training renders: the generated views are seen from this distance
     /// (scene units, object in the unit sphere), with this vertical field of view (degrees), on
     /// an orbit at this elevation (degrees).
@@ -101,6 +105,7 @@ public struct DiTConfig: Equatable, Sendable {
         steps = try int("steps") ?? steps
         noiseScale = try double("noise_scale") ?? noiseScale
         readoutTime = try double("readout_t") ?? readoutTime
+        samples = try int("samples") ?? samples
         cameraRadius = try double("camera_radius") ?? cameraRadius
         cameraFieldOfView = try double("camera_fov") ?? cameraFieldOfView
         orbitElevation = try double("orbit_elevation") ?? orbitElevation
@@ -139,6 +144,7 @@ public struct DiTConfig: Equatable, Sendable {
         try need(steps >= 1, "steps", "must be at least 1")
         try need(noiseScale > 0, "noise_scale", "must be positive")
         try need(readoutTime >= 0 && readoutTime < 1, "readout_t", "must be in [0, 1)")
+        try need(samples >= 1 && samples <= 256, "samples", "must be between 1 and 256")
         try need(cameraRadius > 0, "camera_radius", "must be positive")
         try need(cameraFieldOfView > 0 && cameraFieldOfView < 180, "camera_fov", "must be between 0 and 180 degrees")
         try need(orbitElevation > -90 && orbitElevation < 90, "orbit_elevation", "must be between -90 and 90 degrees")

@@ -122,6 +122,7 @@ public enum GenerateJob {
             "settings": ["views_per_ring": options.views ?? c.views, "clips": options.clips, "elevation_step": options.elevationStep,
                          "input_elevation": options.inputElevation ?? c.orbitElevation, "steps": options.steps ?? c.steps,
                          "guidance": options.guidance ?? c.guidance, "noise_scale": c.noiseScale, "readout_t": c.readoutTime,
+                         "samples": c.samples,
                          "seed": options.seed, "fill": options.fill,
                          "video_size": options.videoSize, "video_fps": options.videoFPS] as [String: Any],
             "cutout": cutout,
