@@ -41,15 +41,19 @@ final class SamplerTests: XCTestCase {
         let mean = (0..<clips[0].count).map { i in (clips[0][i] + clips[1][i] + clips[2][i]) * (1 / Float(3)) }
         let expected = ImageTensor.images(from: mean, views: 2, channels: config.channels, resolution: config.resolution)
         let views = try generator.generate(image: image, azimuths: azimuths, elevation: 5, steps: 3, seed: 7)
-        XCTAssertLessThan(maxAbsDifference(views.flatMap(\.pixels), expected.flatMap(\.pixels)), 1e-6)
+        // Several samples run side by side with single-threaded BLAS, whose sums may round apart
+        // from the threaded library's in the last bits.
+        XCTAssertLessThan(maxAbsDifference(views.flatMap(\.pixels), expected.flatMap(\.pixels)), 1e-5)
         let first = ImageTensor.images(from: clips[0], views: 2, channels: config.channels, resolution: config.resolution)
         XCTAssertGreaterThan(maxAbsDifference(views.flatMap(\.pixels), first.flatMap(\.pixels)), 1e-3)
-        // Identical noise averages to the one sample, bit for bit.
+        // Identical noise averages to the one sample; the same noise twice gives the same bits.
         let noise = sampler.noise(seed: 7)
         let once = try generator.generate(image: image, azimuths: azimuths, elevation: 5, noise: noise, steps: 3)
         let twice = try generator.generate(image: image, azimuths: azimuths, elevation: 5, noises: [noise, noise], steps: 3)
-        XCTAssertEqual(once, twice)
+        XCTAssertLessThan(maxAbsDifference(once.flatMap(\.pixels), twice.flatMap(\.pixels)), 1e-5)
         XCTAssertEqual(once, first)
+        XCTAssertEqual(twice, try generator.generate(image: image, azimuths: azimuths, elevation: 5, noises: [noise, noise],
+                                                     steps: 3))
         XCTAssertThrowsError(try generator.generate(image: image, azimuths: azimuths, elevation: 5, noises: [], steps: 3))
     }
 
