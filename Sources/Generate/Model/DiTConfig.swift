@@ -145,8 +145,9 @@ public struct DiTConfig: Equatable, Sendable {
     }
 }
 
-/// A config value: a number, a string, or something else (refused where a field is read).
-private enum ConfigValue: Decodable {
+/// A config value: a number, a string, or something else (refused where a field is read); also
+/// read by RefinerConfig.
+enum ConfigValue: Decodable {
     case number(Double), string(String), other
 
     init(from decoder: Decoder) throws {
