@@ -28,15 +28,19 @@ final class RefinerTests: XCTestCase {
     }
 
     /// The unfolded GEMM against the convolution written as a direct sum (non-square, so rows and
-    /// columns cannot be swapped unnoticed), with the padding at every border.
+    /// columns cannot be swapped unnoticed), with the padding at every border, plain and dilated.
     func testConvolutionMatchesDirectSum() throws {
+        for dilation in [1, 2] { try checkConvolution(dilation: dilation) }
+    }
+
+    func checkConvolution(dilation d: Int) throws {
         let input = 3, output = 2, h = 5, w = 7
         var rng = SeededGenerator(seed: 11)
         let weight = (0..<(output * input * 9)).map { _ in Float(rng.nextDouble(in: -1, 1)) }
         let bias = (0..<output).map { _ in Float(rng.nextDouble(in: -1, 1)) }
         let x = (0..<(input * h * w)).map { _ in Float(rng.nextDouble(in: -1, 1)) }
         let file = try writeFile(["c.weight": ([output, input, 3, 3], weight), "c.bias": ([output], bias)])
-        let conv = try Conv3x3(WeightSource(SafeTensorsFile(url: file)), "c", input: input, output: output)
+        let conv = try Conv3x3(WeightSource(SafeTensorsFile(url: file)), "c", input: input, output: output, dilation: d)
         var columns = [Float](repeating: .nan, count: input * 9 * h * w), y = [Float](repeating: .nan, count: output * h * w)
         x.withUnsafeBufferPointer { xp in
             columns.withUnsafeMutableBufferPointer { cp in
@@ -50,9 +54,9 @@ final class RefinerTests: XCTestCase {
                     var sum = Double(bias[o])
                     for i in 0..<input {
                         for dy in -1...1 {
-                            for dx in -1...1 where (0..<h).contains(r + dy) && (0..<w).contains(c + dx) {
+                            for dx in -1...1 where (0..<h).contains(r + d * dy) && (0..<w).contains(c + d * dx) {
                                 let k: Int = ((o * input + i) * 3 + dy + 1) * 3 + dx + 1
-                                let p: Int = (i * h + r + dy) * w + c + dx
+                                let p: Int = (i * h + r + d * dy) * w + c + d * dx
                                 sum += Double(weight[k]) * Double(x[p])
                             }
                         }
@@ -61,7 +65,7 @@ final class RefinerTests: XCTestCase {
                 }
             }
         }
-        XCTAssertLessThan(maxAbsDifference(y, expected), 1e-5)
+        XCTAssertLessThan(maxAbsDifference(y, expected), 1e-5, "dilation \(d)")
     }
 
     /// The generator applies the refiner to the sampler's clip (fixture DiT + fixture refiner, both
@@ -93,6 +97,7 @@ final class RefinerTests: XCTestCase {
         let weights = folder.appendingPathComponent(OrbitRefiner.weightsName)
         let config = folder.appendingPathComponent(OrbitRefiner.configName)
         let good = try Data(contentsOf: refinerFixture.appendingPathComponent(OrbitRefiner.configName))
+        XCTAssertTrue(String(decoding: good, as: UTF8.self).contains("dilations"))
 
         // A DiT config.json given as the refiner's.
         try FileManager.default.copyItem(at: ditFixture.appendingPathComponent("config.json"), to: config)
@@ -102,35 +107,45 @@ final class RefinerTests: XCTestCase {
             XCTAssertEqual(file, config.path)
             XCTAssertEqual(field, "format")
         }
-        // A config asking for one more layer than the weights hold: the last layer's shape is wrong.
-        var text = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"layers\": 3", with: "\"layers\": 4")
-        try Data(text.utf8).write(to: config)
+        func write(_ fields: String) throws {
+            try Data("{\"format\": \"vid2world-orbit-refiner\", \"channels\": 4, \"resolution\": 12, \(fields)}".utf8).write(to: config)
+        }
+        // One more layer than the weights hold: the last layer's shape is wrong, said by name.
+        try write("\"width\": 8, \"layers\": 4")
         XCTAssertThrowsError(try OrbitRefiner(weights: weights, config: config)) { error in
             XCTAssertEqual(error as? GenerateError,
                            .badTensor(file: weights.path, tensor: "conv.2.weight", reason: "shape [4, 8, 3, 3], expected [8, 8, 3, 3]"))
         }
         // One layer fewer: the weights hold a tensor the config does not account for.
-        text = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"layers\": 3", with: "\"layers\": 2")
-        try Data(text.utf8).write(to: config)
+        try write("\"width\": 8, \"layers\": 2")
         XCTAssertThrowsError(try OrbitRefiner(weights: weights, config: config)) { error in
             guard case let GenerateError.badTensor(_, tensor, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(tensor, "conv.1.weight")
         }
-        // A wider config: the first weight's shape is wrong, said by name.
-        text = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"width\": 8", with: "\"width\": 16")
-        try Data(text.utf8).write(to: config)
+        // A wider config: the first weight's shape is wrong.
+        try write("\"width\": 16, \"layers\": 3")
         XCTAssertThrowsError(try OrbitRefiner(weights: weights, config: config)) { error in
             guard case let GenerateError.badTensor(_, tensor, reason) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(tensor, "conv.0.weight")
             XCTAssertTrue(reason.contains("shape"), reason)
         }
-        // A negative width.
-        text = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"width\": 8", with: "\"width\": -8")
-        try Data(text.utf8).write(to: config)
-        XCTAssertThrowsError(try OrbitRefiner(weights: weights, config: config)) { error in
-            guard case let GenerateError.badConfig(_, field, _) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(field, "width")
+        // Fields that cannot describe a refiner.
+        for (fields, field) in [("\"width\": -8, \"layers\": 3", "width"), ("\"width\": 8, \"layers\": 3, \"dilations\": [1, 2]", "dilations"),
+                                ("\"width\": 8, \"layers\": 3, \"dilations\": \"2\"", "dilations"), ("\"width\": 8.5, \"layers\": 3", "width")] {
+            try write(fields)
+            XCTAssertThrowsError(try OrbitRefiner(weights: weights, config: config)) { error in
+                guard case let GenerateError.badConfig(_, name, _) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(name, field, fields)
+            }
         }
+        // Right sizes, dilation left out: it loads (dilation has no weights), and its output differs
+        // from PyTorch's (so the fixture's match shows the dilation is applied).
+        try write("\"width\": 8, \"layers\": 3")
+        let undilated = try OrbitRefiner(weights: weights, config: config)
+        let data = try SafeTensorsFile(url: refinerFixture.appendingPathComponent("fixture.safetensors"))
+        let out = try undilated.refine(clip: try data.floats("clip"), image: try data.floats("image"),
+                                       cameras: try data.floats("cameras"), views: 3, resolution: 12)
+        XCTAssertGreaterThan(maxAbsDifference(out, try data.floats("refined")), 0.01)
         // Truncated weights.
         try good.write(to: config)
         try Data(try Data(contentsOf: weights).prefix(100)).write(to: weights)

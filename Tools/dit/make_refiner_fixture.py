@@ -4,7 +4,7 @@
 Files: refiner.safetensors + refiner.json (as refiner.save writes them) and fixture.safetensors
 holding a clip of 3 views ([V, C, H, W], some values outside [-1, 1] so that the clamp shows), the
 input image [C, H, W], camera features [V, 4] and the refined clip. Every weight is random (fixed
-seed), the last layer's too (training starts it at zero).
+seed), the last layer's too (training starts it at zero); the middle layer is dilated (2).
 """
 import os
 
@@ -20,7 +20,7 @@ OUT = os.path.join(HERE, "..", "..", "Tests", "GenerateTests", "Fixtures", "refi
 
 def main():
     g = torch.Generator().manual_seed(7)
-    config = R.RefinerConfig(channels=4, width=8, layers=3, resolution=12)
+    config = R.RefinerConfig(channels=4, width=8, layers=3, resolution=12, dilations=[1, 2, 1])
     model = R.Refiner(config)
     with torch.no_grad():
         for p in model.parameters():

@@ -3,7 +3,8 @@ Swift `OrbitRefiner` (Sources/Generate/Refine) matches.
 
 Input per view, all [-1, 1] images: the sampler's view clamped to [-1, 1] (C channels), the clean
 input image (C) and the view's camera features (4, constant over the view) — 2C + 4 channels.
-`layers` 3×3 convolutions (zero padding 1, stride 1), `width` channels, SiLU between; the last
+`layers` 3×3 convolutions (stride 1, dilation d per layer from `dilations`, default 1, zero
+padding d so the size is kept), `width` channels, SiLU between; the last
 one outputs C channels, added to the clamped view. The last layer starts at zero (the refiner
 starts as the identity). Weights are stored as PyTorch keeps them: conv.i.weight [out, in, 3, 3],
 conv.i.bias [out]. Files: refiner.safetensors + refiner.json (this config).
@@ -27,6 +28,7 @@ class RefinerConfig:
     width: int = 32
     layers: int = 6
     resolution: int = 32      # the views it was trained on (the convolution itself takes any size)
+    dilations: list = None    # per layer (padding = dilation, so sizes are kept); None: all 1
 
     @property
     def in_channels(self):
@@ -41,6 +43,11 @@ class RefinerConfig:
         need(self.width > 0, "width", "must be positive")
         need(self.layers >= 2, "layers", "must be at least 2")
         need(self.resolution > 0, "resolution", "must be positive")
+        need(self.dilations is None or (len(self.dilations) == self.layers and all(isinstance(d, int) and d >= 1 for d in self.dilations)),
+             "dilations", "must be a list of `layers` positive integers")
+
+    def dilation(self, i):
+        return 1 if self.dilations is None else self.dilations[i]
 
     @staticmethod
     def load(path):
@@ -52,7 +59,8 @@ class RefinerConfig:
 
     def save(self, path):
         with open(path + ".tmp", "w") as f:
-            json.dump({"format": "vid2world-orbit-refiner", **asdict(self)}, f, indent=2, sort_keys=True)
+            fields = {k: v for k, v in asdict(self).items() if v is not None}
+            json.dump({"format": "vid2world-orbit-refiner", **fields}, f, indent=2, sort_keys=True)
             f.write("\n")
         os.replace(path + ".tmp", path)
 
@@ -63,7 +71,8 @@ class Refiner(nn.Module):
         config.validate()
         self.config = config
         sizes = [config.in_channels] + [config.width] * (config.layers - 1) + [config.channels]
-        self.conv = nn.ModuleList([nn.Conv2d(a, b, 3, padding=1) for a, b in zip(sizes[:-1], sizes[1:])])
+        self.conv = nn.ModuleList([nn.Conv2d(a, b, 3, padding=config.dilation(i), dilation=config.dilation(i))
+                                   for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))])
         nn.init.zeros_(self.conv[-1].weight)
         nn.init.zeros_(self.conv[-1].bias)
 

@@ -65,6 +65,7 @@ def main():
     p.add_argument("--run", required=True)
     p.add_argument("--width", type=int, default=32)
     p.add_argument("--layers", type=int, default=6)
+    p.add_argument("--dilations", help="comma-separated dilation per layer (default all 1)")
     p.add_argument("--loss", choices=("l1", "l2"), default="l2")
     p.add_argument("--alpha-weight", type=float, default=1.0)
     p.add_argument("--flip", action="store_true")
@@ -87,7 +88,8 @@ def main():
     train = load_pairs(args.pairs)
     val = load_pairs(args.val, first=args.val_first)
     config = R.RefinerConfig(channels=train[0].shape[2], width=args.width, layers=args.layers,
-                             resolution=train[0].shape[-1])
+                             resolution=train[0].shape[-1],
+                             dilations=[int(d) for d in args.dilations.split(",")] if args.dilations else None)
     model = R.Refiner(config)
     ema = copy.deepcopy(model)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)

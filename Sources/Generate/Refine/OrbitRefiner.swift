@@ -4,8 +4,8 @@ import Foundation
 /// The orbit refiner of Tools/dit/refiner.py: a small residual convolutional net over each
 /// generated view that trades the sampler's sharp wrong guesses and 8×8 patch edges for the
 /// regression optimum. Per view its input is the view clamped to [-1, 1], the input image and the
-/// view's camera features (constant planes); 3×3 convolutions with SiLU between; the last one's
-/// output is added to the clamped view.
+/// view's camera features (constant planes); 3×3 convolutions (optionally dilated) with SiLU
+/// between; the last one's output is added to the clamped view.
 public final class OrbitRefiner: @unchecked Sendable {
     public static let weightsName = "refiner.safetensors"
     public static let configName = "refiner.json"
@@ -23,7 +23,7 @@ public final class OrbitRefiner: @unchecked Sendable {
         self.config = config
         let w = WeightSource(file)
         let sizes = [config.inputChannels] + Array(repeating: config.width, count: config.layers - 1) + [config.channels]
-        layers = try (0..<config.layers).map { i in try Conv3x3(w, "conv.\(i)", input: sizes[i], output: sizes[i + 1]) }
+        layers = try (0..<config.layers).map { i in try Conv3x3(w, "conv.\(i)", input: sizes[i], output: sizes[i + 1], dilation: config.dilation(layer: i)) }
         try w.checkAllUsed(configFile: configName)
     }
 

@@ -14,11 +14,15 @@ public struct RefinerConfig: Equatable, Sendable {
     public var layers = 6
     /// The view size it was trained on; must be the DiT's.
     public var resolution = 32
+    /// Per layer (padding = dilation); nil: all 1.
+    public var dilations: [Int]? = nil
 
     public init() {}
 
     /// Per view: the generated view, the input image and the camera features.
     public var inputChannels: Int { 2 * channels + cameraFeatures }
+
+    public func dilation(layer: Int) -> Int { dilations?[layer] ?? 1 }
 
     /// Reads and validates `refiner.json`; its `format` must name the refiner (a DiT config.json
     /// given by mistake is refused by name).
@@ -49,6 +53,12 @@ public struct RefinerConfig: Equatable, Sendable {
         width = try int("width") ?? width
         layers = try int("layers") ?? layers
         resolution = try int("resolution") ?? resolution
+        if let value = fields["dilations"] {
+            guard case let .list(list) = value, list.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e9 }) else {
+                throw GenerateError.badConfig(file: path, field: "dilations", reason: "expected a list of integers")
+            }
+            dilations = list.map { Int($0) }
+        }
         try validate(file: path)
     }
 
@@ -62,5 +72,9 @@ public struct RefinerConfig: Equatable, Sendable {
         try need(width > 0 && width <= 4096, "width", "must be between 1 and 4096")
         try need(layers >= 2 && layers <= 256, "layers", "must be between 2 and 256")
         try need(resolution > 0 && resolution <= 4096, "resolution", "must be between 1 and 4096")
+        if let dilations {
+            try need(dilations.count == layers && dilations.allSatisfy { $0 >= 1 && $0 <= 4096 }, "dilations",
+                     "must hold \(layers) integers (one per layer) between 1 and 4096")
+        }
     }
 }
