@@ -24,7 +24,16 @@ final class RefinerTests: XCTestCase {
         let diff = maxAbsDifference(out, expected)
         XCTAssertLessThan(diff, 1e-3, "refined clip differs from PyTorch by \(diff)")
         // The refiner must do something: the output is far from the clamped input.
-        XCTAssertGreaterThan(maxAbsDifference(expected, clip.map { min(max($0, -1), 1) }), 0.1)
+        let clamped = clip.map { min(max($0, -1), 1) }
+        XCTAssertGreaterThan(maxAbsDifference(expected, clamped), 0.1)
+        // Strength scales the residual: at 0.4 (half the fixture's 0.8) the change is half.
+        XCTAssertEqual(refiner.config.strength, 0.8)
+        var half = refiner.config
+        half.strength = 0.4
+        let weaker = try OrbitRefiner(weights: try SafeTensorsFile(url: refinerFixture.appendingPathComponent(OrbitRefiner.weightsName)), config: half)
+        let halfOut = try weaker.refine(clip: clip, image: try data.floats("image"), cameras: try data.floats("cameras"), views: views, resolution: 12)
+        let predicted = zip(clamped, expected).map { $0 + ($1 - $0) / 2 }
+        XCTAssertLessThan(maxAbsDifference(halfOut, predicted), 1e-5)
     }
 
     /// The unfolded GEMM against the convolution written as a direct sum (non-square, so rows and
@@ -130,7 +139,7 @@ final class RefinerTests: XCTestCase {
             XCTAssertTrue(reason.contains("shape"), reason)
         }
         // Fields that cannot describe a refiner.
-        for (fields, field) in [("\"width\": -8, \"layers\": 3", "width"), ("\"width\": 8, \"layers\": 3, \"dilations\": [1, 2]", "dilations"),
+        for (fields, field) in [("\"width\": -8, \"layers\": 3", "width"), ("\"width\": 8, \"layers\": 3, \"strength\": -1", "strength"), ("\"width\": 8, \"layers\": 3, \"dilations\": [1, 2]", "dilations"),
                                 ("\"width\": 8, \"layers\": 3, \"dilations\": \"2\"", "dilations"), ("\"width\": 8.5, \"layers\": 3", "width")] {
             try write(fields)
             XCTAssertThrowsError(try OrbitRefiner(weights: weights, config: config)) { error in
@@ -140,7 +149,7 @@ final class RefinerTests: XCTestCase {
         }
         // Right sizes, dilation left out: it loads (dilation has no weights), and its output differs
         // from PyTorch's (so the fixture's match shows the dilation is applied).
-        try write("\"width\": 8, \"layers\": 3")
+        try write("\"width\": 8, \"layers\": 3, \"strength\": 0.8")
         let undilated = try OrbitRefiner(weights: weights, config: config)
         let data = try SafeTensorsFile(url: refinerFixture.appendingPathComponent("fixture.safetensors"))
         let out = try undilated.refine(clip: try data.floats("clip"), image: try data.floats("image"),

@@ -126,6 +126,7 @@ def main():
     p.add_argument("--noise-scale", type=float, help="starting-noise temperature (default: the config's)")
     p.add_argument("--readout-t", type=float, help="time of the clean-view readout (default: the config's)")
     p.add_argument("--refiner", help="orbit refiner (refiner.py): folder or train_refiner.py checkpoint")
+    p.add_argument("--refiner-strength", type=float, help="the refiner's residual scale (default: its config's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
@@ -158,8 +159,10 @@ def main():
     if args.refiner:
         import refiner
         with torch.no_grad():
-            refined = refiner.load(args.refiner)(generated, image, cams)
+            net = refiner.load(args.refiner, args.refiner_strength)
+            refined = net(generated, image, cams)
         results["refiner"] = args.refiner
+        results["refiner_config"] = vars(net.config)
         results["refined"] = scores(refined, truth)
         results["refined_input_at_0"] = scores(torch.cat([image[:, None], refined[:, 1:]], 1), truth)
     text = json.dumps(results, indent=2)

@@ -4,7 +4,8 @@
 Files: refiner.safetensors + refiner.json (as refiner.save writes them) and fixture.safetensors
 holding a clip of 3 views ([V, C, H, W], some values outside [-1, 1] so that the clamp shows), the
 input image [C, H, W], camera features [V, 4] and the refined clip. Every weight is random (fixed
-seed), the last layer's too (training starts it at zero); the middle layer is dilated (2).
+seed), the last layer's too (training starts it at zero); the middle layer is dilated (2), the
+residual scaled by strength 0.8.
 """
 import os
 
@@ -20,7 +21,7 @@ OUT = os.path.join(HERE, "..", "..", "Tests", "GenerateTests", "Fixtures", "refi
 
 def main():
     g = torch.Generator().manual_seed(7)
-    config = R.RefinerConfig(channels=4, width=8, layers=3, resolution=12, dilations=[1, 2, 1])
+    config = R.RefinerConfig(channels=4, width=8, layers=3, resolution=12, dilations=[1, 2, 1], strength=0.8)
     model = R.Refiner(config)
     with torch.no_grad():
         for p in model.parameters():

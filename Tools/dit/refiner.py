@@ -5,7 +5,8 @@ Input per view, all [-1, 1] images: the sampler's view clamped to [-1, 1] (C cha
 input image (C) and the view's camera features (4, constant over the view) — 2C + 4 channels.
 `layers` 3×3 convolutions (stride 1, dilation d per layer from `dilations`, default 1, zero
 padding d so the size is kept), `width` channels, SiLU between; the last
-one outputs C channels, added to the clamped view. The last layer starts at zero (the refiner
+one outputs C channels, added to the clamped view (times `strength`, 1 in training: a knob like
+the sampler's temperature that moves the output between the sample and the regression optimum). The last layer starts at zero (the refiner
 starts as the identity). Weights are stored as PyTorch keeps them: conv.i.weight [out, in, 3, 3],
 conv.i.bias [out]. Files: refiner.safetensors + refiner.json (this config).
 """
@@ -29,6 +30,7 @@ class RefinerConfig:
     layers: int = 6
     resolution: int = 32      # the views it was trained on (the convolution itself takes any size)
     dilations: list = None    # per layer (padding = dilation, so sizes are kept); None: all 1
+    strength: float = 1.0     # the residual's scale at inference: 1 = as trained, below 1 = between the sample and the refined view
 
     @property
     def in_channels(self):
@@ -43,6 +45,7 @@ class RefinerConfig:
         need(self.width > 0, "width", "must be positive")
         need(self.layers >= 2, "layers", "must be at least 2")
         need(self.resolution > 0, "resolution", "must be positive")
+        need(0 <= self.strength <= 4, "strength", "must be in [0, 4]")
         need(self.dilations is None or (len(self.dilations) == self.layers and all(isinstance(d, int) and d >= 1 for d in self.dilations)),
              "dilations", "must be a list of `layers` positive integers")
 
@@ -93,7 +96,7 @@ class Refiner(nn.Module):
             y = conv(y)
             if i + 1 < len(self.conv):
                 y = F.silu(y)
-        return (x[:, :c] + y).reshape(b, v, c, h, w)
+        return (x[:, :c] + self.config.strength * y).reshape(b, v, c, h, w)
 
 
 def save(model: Refiner, folder):
@@ -106,8 +109,9 @@ def save(model: Refiner, folder):
     model.config.save(os.path.join(folder, CONFIG_NAME))
 
 
-def load(path):
-    """A refiner from a folder (refiner.safetensors + refiner.json) or a train_refiner.py checkpoint."""
+def load(path, strength=None):
+    """A refiner from a folder (refiner.safetensors + refiner.json) or a train_refiner.py checkpoint;
+    `strength` replaces the config's."""
     if os.path.isdir(path):
         from safetensors.torch import load_file
         model = Refiner(RefinerConfig.load(os.path.join(path, CONFIG_NAME)))
@@ -116,4 +120,7 @@ def load(path):
         state = torch.load(path, map_location="cpu", weights_only=False)
         model = Refiner(RefinerConfig(**state["config"]))
         model.load_state_dict(state["ema"] if "ema" in state else state["model"])
+    if strength is not None:
+        model.config.strength = strength
+        model.config.validate()
     return model.eval()

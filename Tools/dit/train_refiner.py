@@ -129,6 +129,7 @@ def main():
             print(f"step {step} cpu {time.process_time() - began:.0f}s loss {np.mean(running):.5f} "
                   f"val PSNR {s['psnr']:.3f} IoU {s['iou']:.4f} sharp {s['sharpness_ratio']:.3f} SSIM {s['ssim']:.4f}", flush=True)
             running = []
+            R.save(ema, os.path.join(args.run, "last"))
             ok = s["iou"] >= base["iou"] and s["sharpness_ratio"] >= args.min_sharpness
             if ok and (best is None or s["psnr"] > best):
                 best = s["psnr"]

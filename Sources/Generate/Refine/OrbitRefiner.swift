@@ -5,7 +5,7 @@ import Foundation
 /// generated view that trades the sampler's sharp wrong guesses and 8×8 patch edges for the
 /// regression optimum. Per view its input is the view clamped to [-1, 1], the input image and the
 /// view's camera features (constant planes); 3×3 convolutions (optionally dilated) with SiLU
-/// between; the last one's output is added to the clamped view.
+/// between; the last one's output, times `strength`, is added to the clamped view.
 public final class OrbitRefiner: @unchecked Sendable {
     public static let weightsName = "refiner.safetensors"
     public static let configName = "refiner.json"
@@ -44,7 +44,7 @@ public final class OrbitRefiner: @unchecked Sendable {
         guard cameras.count == views * f else {
             throw GenerateError.invalidArgument(name: "cameras", reason: "\(cameras.count) floats, the refiner takes \(views * f)")
         }
-        let widest = max(config.inputChannels, config.width)
+        let widest = max(config.inputChannels, config.width), strength = Float(config.strength)
         var out = [Float](repeating: 0, count: clip.count)
         out.withUnsafeMutableBufferPointer { outBuffer in
             let outBase = outBuffer.baseAddress!
@@ -73,7 +73,7 @@ public final class OrbitRefiner: @unchecked Sendable {
                         swap(&a, &b)
                     }
                     let target = outBase + v * c * plane
-                    for i in 0..<(c * plane) { target[i] = view[i] + a[i] }
+                    for i in 0..<(c * plane) { target[i] = view[i] + strength * a[i] }
                 }
             }
         }

@@ -16,6 +16,9 @@ public struct RefinerConfig: Equatable, Sendable {
     public var resolution = 32
     /// Per layer (padding = dilation); nil: all 1.
     public var dilations: [Int]? = nil
+    /// The residual's scale at inference (1: as trained; below 1: between the sample and the
+    /// refined view).
+    public var strength = 1.0
 
     public init() {}
 
@@ -53,6 +56,12 @@ public struct RefinerConfig: Equatable, Sendable {
         width = try int("width") ?? width
         layers = try int("layers") ?? layers
         resolution = try int("resolution") ?? resolution
+        if let value = fields["strength"] {
+            guard case let .number(d) = value else {
+                throw GenerateError.badConfig(file: path, field: "strength", reason: "expected a number")
+            }
+            strength = d
+        }
         if let value = fields["dilations"] {
             guard case let .list(list) = value, list.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e9 }) else {
                 throw GenerateError.badConfig(file: path, field: "dilations", reason: "expected a list of integers")
@@ -72,6 +81,7 @@ public struct RefinerConfig: Equatable, Sendable {
         try need(width > 0 && width <= 4096, "width", "must be between 1 and 4096")
         try need(layers >= 2 && layers <= 256, "layers", "must be between 2 and 256")
         try need(resolution > 0 && resolution <= 4096, "resolution", "must be between 1 and 4096")
+        try need(strength >= 0 && strength <= 4, "strength", "must be in [0, 4]")
         if let dilations {
             try need(dilations.count == layers && dilations.allSatisfy { $0 >= 1 && $0 <= 4096 }, "dilations",
                      "must hold \(layers) integers (one per layer) between 1 and 4096")
