@@ -156,6 +156,8 @@ final class OrbitRouteTests: XCTestCase {
         let entry = try XCTUnwrap(report["refiner"] as? [String: Any])
         XCTAssertEqual(entry["layers"] as? Int, 2)
         XCTAssertEqual(entry["width"] as? Int, 4)
+        XCTAssertEqual(entry["strength"] as? Double, 1)
+        XCTAssertEqual(entry["dilations"] as? [Int], [1, 1])
         XCTAssertEqual(entry["weights"] as? String, OrbitWeights(folder: weights).refinerWeights.path)
 
         try FileManager.default.removeItem(at: weights.appendingPathComponent("refiner.safetensors"))

@@ -127,7 +127,8 @@ public enum GenerateJob {
                          "seed": options.seed, "fill": options.fill,
                          "video_size": options.videoSize, "video_fps": options.videoFPS] as [String: Any],
             "refiner": result.refiner.map { r -> [String: Any] in
-                ["weights": result.weights.refinerWeights.path, "width": r.width, "layers": r.layers, "resolution": r.resolution]
+                ["weights": result.weights.refinerWeights.path, "width": r.width, "layers": r.layers, "resolution": r.resolution,
+                 "strength": r.strength, "dilations": r.dilations ?? Array(repeating: 1, count: r.layers)]
             } ?? NSNull(),
             "cutout": cutout,
             "clips": clips,
