@@ -13,11 +13,38 @@ import Reporting
 /// orbitElevation − (the input's elevation), or 0 when it is unknown.
 public struct OrbitGenerator: Sendable {
     public let model: DiTModel
+    /// Applied to every sampled clip when present (Tools/dit/refiner.py).
+    public let refiner: OrbitRefiner?
 
-    public init(model: DiTModel) { self.model = model }
+    public init(model: DiTModel) {
+        self.model = model
+        refiner = nil
+    }
+
+    /// The refiner must work on the model's channels and view size.
+    public init(model: DiTModel, refiner: OrbitRefiner?) throws {
+        if let r = refiner?.config {
+            guard r.channels == model.config.channels else {
+                throw GenerateError.badConfig(file: OrbitRefiner.configName, field: "channels",
+                                              reason: "\(r.channels), the orbit model makes \(model.config.channels)")
+            }
+            guard r.resolution == model.config.resolution else {
+                throw GenerateError.badConfig(file: OrbitRefiner.configName, field: "resolution",
+                                              reason: "\(r.resolution), the orbit model makes \(model.config.resolution) px views")
+            }
+        }
+        self.model = model
+        self.refiner = refiner
+    }
 
     public init(weights: URL, config: URL) throws {
         model = try DiTModel(weights: weights, config: config)
+        refiner = nil
+    }
+
+    /// The model in `weights`' folder, with its refiner when the folder holds one.
+    public init(weights: OrbitWeights) throws {
+        try self.init(model: try DiTModel(weights: weights.weights, config: weights.config), refiner: try weights.refiner())
     }
 
     /// `body` of every noise clip, in order. Several run side by side, one per core, each with
@@ -50,7 +77,8 @@ public struct OrbitGenerator: Sendable {
 
     /// `azimuths.count` must equal the model's view count. `steps` and `guidance` default to the
     /// config's; the starting-noise scale, the readout time and the number of samples averaged are
-    /// the config's. Views come back at the model's resolution, RGBA for an RGBA model.
+    /// the config's. Views come back at the model's resolution, RGBA for an RGBA model, refined
+    /// when there is a refiner.
     public func generate(image: Image, azimuths: [Double], elevation: Double, steps: Int? = nil,
                          guidance: Double? = nil, seed: UInt64, progress sink: ProgressSink? = nil) throws -> [Image] {
         let sampler = FlowSampler(model: model)
@@ -108,7 +136,8 @@ public struct OrbitGenerator: Sendable {
             for i in clip.indices { clip[i] *= scale }
         }
         progress?.finish()
-        return ImageTensor.images(from: clip, views: c.views, channels: c.channels, resolution: c.resolution)
+        let views = try refiner?.refine(clip: clip, image: input, cameras: cameras, views: c.views, resolution: c.resolution) ?? clip
+        return ImageTensor.images(from: views, views: c.views, channels: c.channels, resolution: c.resolution)
     }
 }
 

@@ -135,6 +135,40 @@ final class OrbitRouteTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("bad").path))
     }
 
+    /// A weights folder with a refiner: the views are refined (they differ from the plain
+    /// model's from the same seed) and report.json says so; half a refiner is an error that
+    /// names the missing file and leaves no output.
+    func testGenerateUsesTheRefinerWhenPresent() throws {
+        let input = try writeObject()
+        var options = GenerateOptions()
+        options.weights = weights
+        options.steps = 2
+        let plain = try GenerateJob.run(image: input, output: root.appendingPathComponent("plain"), options: options)
+        XCTAssertNil(plain.refiner)
+        var report = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("plain/report.json"))) as! [String: Any]
+        XCTAssertTrue(report["refiner"] is NSNull)
+
+        try TinyOrbitModel.writeRefiner(to: weights, width: 4, layers: 2)
+        let refined = try GenerateJob.run(image: input, output: root.appendingPathComponent("refined"), options: options)
+        XCTAssertEqual(refined.refiner?.layers, 2)
+        XCTAssertEqual(refined.views.count, plain.views.count)
+        XCTAssertNotEqual(refined.views[1], plain.views[1])
+        report = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("refined/report.json"))) as! [String: Any]
+        let entry = try XCTUnwrap(report["refiner"] as? [String: Any])
+        XCTAssertEqual(entry["layers"] as? Int, 2)
+        XCTAssertEqual(entry["width"] as? Int, 4)
+        XCTAssertEqual(entry["strength"] as? Double, 1)
+        XCTAssertEqual(entry["dilations"] as? [Int], [1, 1])
+        XCTAssertEqual(entry["weights"] as? String, OrbitWeights(folder: weights).refinerWeights.path)
+
+        try FileManager.default.removeItem(at: weights.appendingPathComponent("refiner.safetensors"))
+        let bad = root.appendingPathComponent("half")
+        XCTAssertThrowsError(try GenerateJob.run(image: input, output: bad, options: options)) { error in
+            XCTAssertTrue(String(describing: error).contains("refiner.safetensors"), String(describing: error))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: bad.path))
+    }
+
     /// --weights, then VID2WORLD_WEIGHTS, then the resource folder beside the executable; a
     /// folder given explicitly is never silently replaced by another.
     func testWeightsLookup() throws {

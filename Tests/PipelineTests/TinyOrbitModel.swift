@@ -34,7 +34,27 @@ enum TinyOrbitModel {
         }
         linear("final.adaLN.1", d, 2 * d)
         linear("final.linear", d, p)
+        try writeRandom(tensors, seed: seed, to: folder.appendingPathComponent("model.safetensors"))
+    }
 
+    /// A random-weight orbit refiner (Tools/dit/refiner.py's files) for the tiny model's views.
+    static func writeRefiner(to folder: URL, width: Int = 4, layers: Int = 2, seed: UInt64 = 6) throws {
+        let config = """
+        {"format": "vid2world-orbit-refiner", "channels": \(channels), "camera_features": 4, "width": \(width),
+         "layers": \(layers), "resolution": \(resolution)}
+        """
+        try Data(config.utf8).write(to: folder.appendingPathComponent("refiner.json"))
+        let sizes = [2 * channels + 4] + Array(repeating: width, count: layers - 1) + [channels]
+        var tensors: [(String, [Int])] = []
+        for i in 0..<layers {
+            tensors.append(("conv.\(i).weight", [sizes[i + 1], sizes[i], 3, 3]))
+            tensors.append(("conv.\(i).bias", [sizes[i + 1]]))
+        }
+        try writeRandom(tensors, seed: seed, to: folder.appendingPathComponent("refiner.safetensors"))
+    }
+
+    /// Float32 tensors uniform in ±1/√(last dimension), in a safetensors file written by hand.
+    private static func writeRandom(_ tensors: [(String, [Int])], seed: UInt64, to url: URL) throws {
         var rng = SeededGenerator(seed: seed)
         var header: [String] = [], data = Data()
         for (name, shape) in tensors {
@@ -51,6 +71,6 @@ enum TinyOrbitModel {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
         file.append(json)
         file.append(data)
-        try file.write(to: folder.appendingPathComponent("model.safetensors"))
+        try file.write(to: url)
     }
 }

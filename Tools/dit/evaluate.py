@@ -11,6 +11,9 @@ at the input's azimuth). `generated_input_at_0` is the set of views the orbit ro
 generated views with view 0 replaced by the input image itself (the route fits the framed input
 at azimuth 0 instead of the model's redraw of it); its turned figures are the generated ones.
 The splat fit of these views, re-rendered at held-out angles, is scored by evaluate_fit.py.
+--refiner (a folder with refiner.safetensors + refiner.json, or a train_refiner.py checkpoint)
+adds the same rows for the refined views (`refined`, `refined_input_at_0`) and prints a table of
+the generated, refined and baseline views side by side.
 Uses the EMA weights (a checkpoint) or exported weights (--model: model.safetensors + config.json);
 --steps / --guidance / --noise-scale / --readout-t default to the config's. --offset skips the first objects, so that settings can
 be tuned on objects the reported figures do not use.
@@ -104,6 +107,15 @@ def load_model(args):
     return model, state["step"]
 
 
+def print_table(results):
+    keys = ("psnr", "ssim", "iou", "sharpness_ratio")
+    print(f"{'':24}" + "".join(f"{k:>18}" for k in keys) + "   (all / turned views)")
+    for row in ("generated", "refined", "generated_input_at_0", "refined_input_at_0", "copy_input", "mean_view"):
+        if row in results:
+            r = results[row]
+            print(f"{row:24}" + "".join(f"{r[k]:>10.4f} /{r['turned'][k]:>6.3f}" for k in keys))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     source = p.add_mutually_exclusive_group(required=True)
@@ -119,6 +131,8 @@ def main():
     p.add_argument("--noise-scale", type=float, help="starting-noise temperature (default: the config's)")
     p.add_argument("--readout-t", type=float, help="time of the clean-view readout (default: the config's)")
     p.add_argument("--samples", type=int, help="clips averaged per object (default: the config's)")
+    p.add_argument("--refiner", help="orbit refiner (refiner.py): folder or train_refiner.py checkpoint")
+    p.add_argument("--refiner-strength", type=float, help="the refiner's residual scale (default: its config's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
@@ -149,8 +163,18 @@ def main():
                "generated_input_at_0": scores(torch.cat([image[:, None], generated[:, 1:]], 1), truth),
                "copy_input": scores(copy, truth),
                "mean_view": scores(mean_view.expand_as(truth), truth)}
+    if args.refiner:
+        import refiner
+        with torch.no_grad():
+            net = refiner.load(args.refiner, args.refiner_strength)
+            refined = net(generated, image, cams)
+        results["refiner"] = args.refiner
+        results["refiner_config"] = vars(net.config)
+        results["refined"] = scores(refined, truth)
+        results["refined_input_at_0"] = scores(torch.cat([image[:, None], refined[:, 1:]], 1), truth)
     text = json.dumps(results, indent=2)
     print(text)
+    print_table(results)
     if args.out:
         with open(args.out + ".tmp", "w") as f:
             f.write(text + "\n")

@@ -18,7 +18,8 @@ evaluate.py scores):
    vid2world kernels' model; checked on every fit: rendered at the fit's own views it gives the
    fit report's train PSNR to 0.05 dB) and scored like evaluate.py: PSNR and SSIM over grey,
    silhouette IoU (alpha > 0.5), sharpness ratio.
-Rows at the same held-out cameras: `splats_generated` (the route), `copy_input` (the input image at
+Rows at the same held-out cameras: `splats_generated` (the route), `splats_refined` (the route
+with --refiner's refined views), `copy_input` (the input image at
 every held-out angle), `mean_view` (the training set's mean orbit view), and `splats_true_views`
 (the same fit on the true renders at the same cameras: what the fit reaches from these views when
 they are right, i.e. the ceiling the model's views could give).
@@ -132,6 +133,7 @@ def main():
     p.add_argument("--no-oracle", action="store_true", help="skip the fit on the true views (half the fits)")
     p.add_argument("--steps", type=int)
     p.add_argument("--guidance", type=float)
+    p.add_argument("--refiner", help="orbit refiner (refiner.py): also fit the refined views (row splats_refined)")
     p.add_argument("--seed", type=int, default=0, help="sampler noise (as evaluate.py)")
     p.add_argument("--threads", type=int, default=1, help="PyTorch threads and the fit's")
     p.add_argument("--keep", help="keep each object's fit folders and scenes here")
@@ -151,6 +153,10 @@ def main():
     guidance = config.guidance if args.guidance is None else args.guidance
     clock = time.time()
     truth, image, _, generated = generate(model, clips, 0, n, steps, guidance, args.seed)
+    if args.refiner:
+        import refiner
+        with torch.no_grad():
+            refined = refiner.load(args.refiner)(generated, image, clips.batch(torch.arange(n))[2])
     generate_s = time.time() - clock
     mean_view = Clips(load_shards(args.train), config).targets.float().mean((0, 1)) / 127.5 - 1
 
@@ -162,7 +168,9 @@ def main():
     rows = {"splats_generated": [], "copy_input": [], "mean_view": [], "truth": []}
     if not args.no_oracle:
         rows["splats_true_views"] = []
-    fit_psnr, fit_s = {"generated": [], "true_views": []}, 0.0
+    if args.refiner:
+        rows["splats_refined"] = []
+    fit_psnr, fit_s = {"generated": [], "refined": [], "true_views": []}, 0.0
     for i in range(n):
         az0, el0 = float(shards["input_azimuth"][i]), float(shards["input_elevation"][i])
         orbit = [(az0 + float(a), el0 + float(e))
@@ -183,6 +191,8 @@ def main():
             # The route's fit set: the input at its camera (0), generated views 1..V-1 at theirs.
             sets = {"generated": [(0, shards["inputs"][i])] +
                                  [(1 + k, to_uint8(generated[i, k])) for k in range(1, views)]}
+            if args.refiner:
+                sets["refined"] = [(0, shards["inputs"][i])] + [(1 + k, to_uint8(refined[i, k])) for k in range(1, views)]
             if not args.no_oracle:
                 sets["true_views"] = [(0, shards["inputs"][i])] + [(1 + k, shards["targets"][i][k]) for k in range(1, views)]
             cameras_file = os.path.join(work, "truth", "cameras.json")
@@ -209,7 +219,7 @@ def main():
         k = min(4, n)
         save_grid(args.grid, image[:k], truth_all[:k, :views], torch.stack(rows["splats_generated"][:k])[:, :views])
     rings = {"between": slice(0, views), "above": slice(views, 2 * views), "all": slice(0, 2 * views)}
-    results = {"checkpoint_step": step, "model": args.model or args.checkpoint, "data": args.data,
+    results = {"checkpoint_step": step, "model": args.model or args.checkpoint, "refiner": args.refiner, "data": args.data,
                "objects": n, "steps": steps, "guidance": guidance,
                "noise_scale": config.noise_scale, "readout_t": config.readout_t, "seed": args.seed,
                "held_out_cameras": {"between": {"elevation": rig["target_elevation"], "relative_azimuths": between},

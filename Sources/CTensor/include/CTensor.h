@@ -39,4 +39,9 @@ void v2w_timestep_features(double t, size_t dim, float *out);
 void v2w_patchify(const float *images, size_t n, size_t c, size_t h, size_t w, size_t p, float *tokens);
 void v2w_unpatchify(const float *tokens, size_t n, size_t c, size_t h, size_t w, size_t p, float *images);
 
+// --- convolution. image [c, h, w] → columns [c·9, h·w]: row ch·9 + ky·3 + kx holds the pixels at
+// offset dilation · (ky − 1, kx − 1) (zero outside), so a 3×3 convolution (padding = dilation) with
+// PyTorch weights [out, c, 3, 3] is weights [out, c·9] × columns.
+void v2w_im2col_3x3(const float *image, size_t c, size_t h, size_t w, size_t dilation, float *columns);
+
 #endif

@@ -151,15 +151,17 @@ public struct DiTConfig: Equatable, Sendable {
     }
 }
 
-/// A config value: a number, a string, or something else (refused where a field is read).
-private enum ConfigValue: Decodable {
-    case number(Double), string(String), other
+/// A config value: a number, a string, or something else (refused where a field is read); also
+/// read by RefinerConfig.
+enum ConfigValue: Decodable {
+    case number(Double), string(String), list([Double]), other
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let b = try? c.decode(Bool.self) { _ = b; self = .other }
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let l = try? c.decode([Double].self) { self = .list(l) }
         else { self = .other }
     }
 }

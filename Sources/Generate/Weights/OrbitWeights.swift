@@ -17,6 +17,21 @@ public struct OrbitWeights: Equatable, Sendable {
 
     public init(folder: URL) { self.folder = folder }
 
+    /// The optional refiner beside the model (Tools/dit/refiner.py writes both files).
+    public var refinerWeights: URL { folder.appendingPathComponent(OrbitRefiner.weightsName) }
+    public var refinerConfig: URL { folder.appendingPathComponent(OrbitRefiner.configName) }
+
+    /// The folder's refiner, nil when it has neither of its files; one without the other is an
+    /// error (a half-copied folder should not silently lose its refiner).
+    public func refiner() throws -> OrbitRefiner? {
+        let present = [refinerWeights, refinerConfig].map { FileManager.default.fileExists(atPath: $0.path) }
+        if present == [false, false] { return nil }
+        if let missing = zip([refinerWeights, refinerConfig], present).first(where: { !$0.1 })?.0 {
+            throw GenerateError.fileNotFound(file: missing.path + " (the refiner needs both \(OrbitRefiner.weightsName) and \(OrbitRefiner.configName))")
+        }
+        return try OrbitRefiner(weights: refinerWeights, config: refinerConfig)
+    }
+
     /// The folder to use. An explicit folder or the environment variable is the only place
     /// looked at when given (a typo should not silently fall back to other weights).
     public static func locate(explicit: URL? = nil,

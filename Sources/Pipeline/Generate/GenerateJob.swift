@@ -14,6 +14,8 @@ public struct GenerateResult: Sendable {
     public var cutoutMethod: Cutout.Method
     public var weights: OrbitWeights
     public var config: DiTConfig
+    /// The refiner applied to the sampled views (from the weights folder), if any.
+    public var refiner: RefinerConfig?
     public var timings: [String: Double]
 }
 
@@ -36,7 +38,7 @@ public enum GenerateJob {
 
         clock = Date()
         let weights = try OrbitWeights.locate(explicit: options.weights)
-        let generator = try OrbitGenerator(weights: weights.weights, config: weights.config)
+        let generator = try OrbitGenerator(weights: weights)
         let config = generator.model.config
         timings["load_model"] = Date().timeIntervalSince(clock)
         let perRing = options.views ?? config.views
@@ -88,7 +90,7 @@ public enum GenerateJob {
         try ClipVideo.write(views, size: options.videoSize, fps: options.videoFPS, to: staging.file("orbit.mp4"))
         timings["write"] = Date().timeIntervalSince(clock)
         let result = GenerateResult(frames: frames, views: views, framed: framed, cutoutMethod: cutout.method,
-                                    weights: weights, config: config, timings: timings)
+                                    weights: weights, config: config, refiner: generator.refiner?.config, timings: timings)
         try writeReport(result, input: url, options: options, clips: clips, objectPixels: cutout.mask.count,
                         to: staging.file("report.json"))
         try staging.commit()
@@ -125,6 +127,10 @@ public enum GenerateJob {
                          "samples": c.samples,
                          "seed": options.seed, "fill": options.fill,
                          "video_size": options.videoSize, "video_fps": options.videoFPS] as [String: Any],
+            "refiner": result.refiner.map { r -> [String: Any] in
+                ["weights": result.weights.refinerWeights.path, "width": r.width, "layers": r.layers, "resolution": r.resolution,
+                 "strength": r.strength, "dilations": r.dilations ?? Array(repeating: 1, count: r.layers)]
+            } ?? NSNull(),
             "cutout": cutout,
             "clips": clips,
             "views": result.views.count,
