@@ -66,30 +66,10 @@ public struct DiTConfig: Equatable, Sendable {
 
     /// Reads and validates `config.json`.
     public init(url: URL) throws {
-        let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { throw GenerateError.fileNotFound(file: path) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw GenerateError.unreadable(file: path, reason: error.localizedDescription)
-        }
-        let fields: [String: ConfigValue]
-        do { fields = try JSONDecoder().decode([String: ConfigValue].self, from: data) } catch {
-            throw GenerateError.badConfig(file: path, field: "(file)", reason: "not a JSON object")
-        }
-        func int(_ key: String) throws -> Int? {
-            guard let value = fields[key] else { return nil }
-            guard case let .number(d) = value, d == d.rounded(), abs(d) < 1e9 else {
-                throw GenerateError.badConfig(file: path, field: key, reason: "expected an integer")
-            }
-            return Int(d)
-        }
-        func double(_ key: String) throws -> Double? {
-            guard let value = fields[key] else { return nil }
-            guard case let .number(d) = value, d.isFinite else {
-                throw GenerateError.badConfig(file: path, field: key, reason: "expected a number")
-            }
-            return d
-        }
+        let file = try ConfigFile(url: url)
+        let path = file.path, fields = file.fields
+        func int(_ key: String) throws -> Int? { try file.int(key) }
+        func double(_ key: String) throws -> Double? { try file.double(key) }
         self.init()
         resolution = try int("resolution") ?? resolution
         channels = try int("channels") ?? channels
@@ -148,20 +128,5 @@ public struct DiTConfig: Equatable, Sendable {
         try need(cameraRadius > 0, "camera_radius", "must be positive")
         try need(cameraFieldOfView > 0 && cameraFieldOfView < 180, "camera_fov", "must be between 0 and 180 degrees")
         try need(orbitElevation > -90 && orbitElevation < 90, "orbit_elevation", "must be between -90 and 90 degrees")
-    }
-}
-
-/// A config value: a number, a string, or something else (refused where a field is read); also
-/// read by RefinerConfig.
-enum ConfigValue: Decodable {
-    case number(Double), string(String), list([Double]), other
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let b = try? c.decode(Bool.self) { _ = b; self = .other }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let l = try? c.decode([Double].self) { self = .list(l) }
-        else { self = .other }
     }
 }

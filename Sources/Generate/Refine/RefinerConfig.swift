@@ -30,38 +30,19 @@ public struct RefinerConfig: Equatable, Sendable {
     /// Reads and validates `refiner.json`; its `format` must name the refiner (a DiT config.json
     /// given by mistake is refused by name).
     public init(url: URL) throws {
-        let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { throw GenerateError.fileNotFound(file: path) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw GenerateError.unreadable(file: path, reason: error.localizedDescription)
-        }
-        let fields: [String: ConfigValue]
-        do { fields = try JSONDecoder().decode([String: ConfigValue].self, from: data) } catch {
-            throw GenerateError.badConfig(file: path, field: "(file)", reason: "not a JSON object")
-        }
+        let file = try ConfigFile(url: url)
+        let path = file.path, fields = file.fields
         guard case let .string(format)? = fields["format"], format == Self.format else {
             throw GenerateError.badConfig(file: path, field: "format", reason: "expected \"\(Self.format)\" (not a refiner config)")
         }
-        func int(_ key: String) throws -> Int? {
-            guard let value = fields[key] else { return nil }
-            guard case let .number(d) = value, d == d.rounded(), abs(d) < 1e9 else {
-                throw GenerateError.badConfig(file: path, field: key, reason: "expected an integer")
-            }
-            return Int(d)
-        }
+        func int(_ key: String) throws -> Int? { try file.int(key) }
         self.init()
         channels = try int("channels") ?? channels
         cameraFeatures = try int("camera_features") ?? cameraFeatures
         width = try int("width") ?? width
         layers = try int("layers") ?? layers
         resolution = try int("resolution") ?? resolution
-        if let value = fields["strength"] {
-            guard case let .number(d) = value else {
-                throw GenerateError.badConfig(file: path, field: "strength", reason: "expected a number")
-            }
-            strength = d
-        }
+        strength = try file.double("strength") ?? strength
         if let value = fields["dilations"] {
             guard case let .list(list) = value, list.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e9 }) else {
                 throw GenerateError.badConfig(file: path, field: "dilations", reason: "expected a list of integers")
