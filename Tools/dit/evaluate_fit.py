@@ -221,7 +221,7 @@ def main():
     rings = {"between": slice(0, views), "above": slice(views, 2 * views), "all": slice(0, 2 * views)}
     results = {"checkpoint_step": step, "model": args.model or args.checkpoint, "refiner": args.refiner, "data": args.data,
                "objects": n, "steps": steps, "guidance": guidance,
-               "noise_scale": config.noise_scale, "readout_t": config.readout_t, "seed": args.seed,
+               "noise_scale": config.noise_scale, "readout_t": config.readout_t, "samples": config.samples, "seed": args.seed,
                "held_out_cameras": {"between": {"elevation": rig["target_elevation"], "relative_azimuths": between},
                                     "above": {"elevation": args.above_elevation, "relative_azimuths": above}},
                "fit_settings": ROUTE_FIT, "fit_train_psnr": {k: float(np.mean(v)) for k, v in fit_psnr.items() if v},
