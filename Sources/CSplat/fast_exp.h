@@ -1,7 +1,7 @@
 // exp as straight-line float code the compiler can vectorise (libm's expf stops it).
 // splat_exp_any: CFastMath's v2w_exp (scales and opacities in the projection).
-// splat_exp2: 2^x for the blend loops' Gaussian falloff (below). splat_log_positive: ln x for
-// the blend extents.
+// splat_log_positive: ln x for the blend extents. (The blend loops' 2^x is exp2_8 in
+// raster_vector.h.)
 #ifndef CSPLAT_FAST_EXP_H
 #define CSPLAT_FAST_EXP_H
 
@@ -9,25 +9,6 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-
-// 2^x for x <= 0 (clamped to [-126, 0]): x = n + r with n the nearest integer, |r| <= ½, and
-// 2^r by a degree-5 polynomial fitted for relative error (at most 1.9e-7 on [-½, ½], under
-// 2 ulp). The blend loops use it with log2(e) folded into the conic, which saves exp's
-// two-part reduction by ln 2.
-static inline float splat_exp2(float x) {
-    x = fminf(fmaxf(x, -126.0f), 0.0f);
-    const float n = rintf(x), r = x - n;
-    float p = 0.001326472731307149f;
-    p = fmaf(p, r, 0.009671512991189957f);
-    p = fmaf(p, r, 0.05550733581185341f);
-    p = fmaf(p, r, 0.24022242426872253f);
-    p = fmaf(p, r, 0.6931470036506653f);
-    p = fmaf(p, r, 1.0f);
-    int32_t bits = ((int32_t)n + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
 
 static inline float splat_exp_any(float x) { return v2w_exp(x); }
 

@@ -7,64 +7,67 @@
 // (background and the alpha output A = 1 - T_final). One float per pixel ("rest") carries the
 // bracket, updated as each splat is passed.
 #include "csplat_rasterize.h"
-#include "fast_exp.h"
 #include "raster_common.h"
-#include "lane_transpose.h"
+#include "raster_vector.h"
 #include <string.h>
 
 enum { NG = CSPLAT_GRAD_STRIDE, TS = CSPLAT_TILE_SIZE, TP = CSPLAT_TILE_PIXELS };
 _Static_assert(TS == 2 * SPLAT_LANES && SPLAT_LANES == 8, "a tile row is two groups of 8 lanes");
 
-// The per-splat sums of the backward, one vector of lanes each.
-enum { S_R, S_G, S_B, S_Z, S_OPACITY, S_X, S_Y, S_XX, S_XY, S_YY, S_COUNT };
+// What a splat's pixels need, as vectors (the same value in every lane).
+typedef struct { splat_f8 a, op, cr, cg, cb, z, alpha_min, alpha_max; splat_i8 p; } backward_splat;
 
-typedef struct { float op, cr, cg, cb, z; } backward_splat;
+// The per-splat sums, vectors of lanes. Colour: lane l sums columns l and l + SPLAT_LANES. The
+// moments of the 2D mean and conic gradients, per pixel column ([0]: columns 0-7, [1]: 8-15):
+// dx = m_x - x is the same in every row of a column, so Σ q dx = Σ_columns dx Σ_rows q (likewise
+// dx², dx dy), and per pixel only q, q dy and q dy² are summed.
+typedef struct { splat_f8 r, g, b, z, q[2], qy[2], qyy[2]; } backward_sums;
 
-// One pixel i of the splat at offset dx (and the row's falloff) from its mean: its blending
-// weight w = alpha T and its moment weight q, and the pixel's transmittance and bracket stepped
-// back past the splat. d_power = alpha d_raw = op q with q = gauss d_raw (d_raw is zero where
-// alpha is clamped), and q is also the opacity's term: the moments are summed of q and
-// multiplied by op once. The sums themselves are added in a second loop (backward_sums): with
-// them in this one, the loop has more live values than vector registers and spills.
-static inline __attribute__((always_inline)) void backward_pixel(
-    int32_t i, float dx, splat_falloff_row fr, const backward_splat *s, int32_t signed_p, const int32_t *last,
-    float *trans, float *rest, const float *gr, const float *gg, const float *gb, const float *gz, float alpha_min,
-    float alpha_max, const int with_depth, float *w_out, float *q_out) {
-    const float power = splat_power2(fr, dx);
-    const float gauss = splat_exp2(power);
-    const float raw = s->op * gauss;
-    const float alpha = splat_clamp_alpha(raw, alpha_max);
-    const int32_t ok = (signed_p < last[i]) & (power <= 0.0f) & (alpha >= alpha_min);
-    const float one_minus = 1.0f - alpha;
-    const float inv = 1.0f / one_minus;
-    const float before = trans[i] * inv;
-    const float w = ok ? alpha * before : 0.0f;
-    float dot = s->cr * gr[i] + s->cg * gg[i] + s->cb * gb[i];
-    if (with_depth) dot += s->z * gz[i]; // (adding 0.0f instead would cost an add: -0 + 0 is +0)
-    const float d_alpha_k = before * dot + rest[i] * inv;
-    // d gauss / d power = gauss for the natural exponent the moments refer to.
-    const float d_raw = (ok && raw < alpha_max) ? d_alpha_k : 0.0f;
-    *w_out = w;
-    *q_out = gauss * d_raw;
-    rest[i] -= dot * w;
-    trans[i] = ok ? before : trans[i]; // a select and an unconditional store (see rasterize.c)
+// The eight pixels of a group of columns of a row (tile index i0 of the first; dx their
+// offsets from the mean; b_dy, c_dy2 the row's falloff terms): stepped back past the splat, their
+// blending weight w = alpha T and moment weight q (d_power = op q) added to the sums. Pixels the
+// splat did not reach (past the pixel's last entry, or alpha below alpha_min) get alpha 0, which
+// leaves their transmittance and bracket as they were (division by 1, w = 0) and adds nothing.
+// half (columns 8 half ... 8 half + 7) and with_depth are constants at each call.
+static inline __attribute__((always_inline)) void backward_group(
+    backward_sums *s, const backward_splat *k, const int half, int32_t i0, splat_f8 dx, splat_f8 b_dy,
+    splat_f8 c_dy2, splat_f8 dy, splat_f8 dy2, const int32_t *last, float *trans, float *rest, const float *gr,
+    const float *gg, const float *gb, const float *gz, const int with_depth) {
+    const splat_f8 power = fma8(dx, fma8(k->a, dx, b_dy), c_dy2);
+    const splat_f8 gauss = exp2_8(power);
+    const splat_f8 raw = k->op * gauss;
+    const splat_f8 alpha = raw < k->alpha_max ? raw : k->alpha_max;
+    const splat_i8 ok = (k->p < load8i(last + i0)) & (power <= 0.0f) & (alpha >= k->alpha_min);
+    const splat_f8 alpha_ok = ok ? alpha : 0.0f;
+    const splat_f8 inv = 1.0f / (1.0f - alpha_ok);
+    const splat_f8 before = load8(trans + i0) * inv;
+    const splat_f8 w = alpha_ok * before;
+    const splat_f8 g_r = load8(gr + i0), g_g = load8(gg + i0), g_b = load8(gb + i0);
+    splat_f8 dot = fma8(k->cb, g_b, fma8(k->cg, g_g, k->cr * g_r));
+    splat_f8 g_z = 0.0f;
+    if (with_depth) {
+        g_z = load8(gz + i0);
+        dot = fma8(k->z, g_z, dot);
+    }
+    const splat_f8 rest_after = load8(rest + i0);
+    const splat_f8 d_alpha = fma8(rest_after, inv, before * dot);
+    // d gauss / d power = gauss for the natural exponent the moments refer to; zero where alpha
+    // is clamped.
+    const splat_f8 q = (ok & (raw < k->alpha_max)) ? gauss * d_alpha : 0.0f;
+    store8(rest + i0, fma8(-dot, w, rest_after));
+    store8(trans + i0, before);
+    s->r = fma8(w, g_r, s->r);
+    s->g = fma8(w, g_g, s->g);
+    s->b = fma8(w, g_b, s->b);
+    if (with_depth) s->z = fma8(w, g_z, s->z);
+    s->q[half] += q;
+    s->qy[half] = fma8(q, dy, s->qy[half]);
+    s->qyy[half] = fma8(q, dy2, s->qyy[half]);
 }
 
-// Adds pixel i's terms (weights w, q at offset (dx, dy)) to the sums of `lane`.
-static inline __attribute__((always_inline)) void backward_sums(
-    float partial[S_COUNT][SPLAT_LANES], int32_t lane, int32_t i, float w, float q, float dx, float dy, float dy2,
-    const float *gr, const float *gg, const float *gb, const float *gz, const int with_depth) {
-    const float q_x = q * dx;
-    partial[S_R][lane] += w * gr[i];
-    partial[S_G][lane] += w * gg[i];
-    partial[S_B][lane] += w * gb[i];
-    if (with_depth) partial[S_Z][lane] += w * gz[i];
-    partial[S_OPACITY][lane] += q;
-    partial[S_X][lane] += q_x;
-    partial[S_Y][lane] += q * dy;
-    partial[S_XX][lane] += q_x * dx;
-    partial[S_XY][lane] += q_x * dy;
-    partial[S_YY][lane] += q * dy2;
+// Eight lanes summed as a fixed tree, ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)).
+static inline float lane_sum(splat_f8 v) {
+    return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
 }
 
 // One tile. with_depth is a constant at each call, so the depth terms vanish when training
@@ -102,21 +105,6 @@ static inline __attribute__((always_inline)) void backward_tile(
             if (fw->last_entries[o] > max_last) max_last = fw->last_entries[o];
         }
     }
-    // Per group of columns in each row, one past the last entry any of its pixels used:
-    // entries at or beyond it change nothing there.
-    uint32_t group_last[TS][TS / SPLAT_LANES];
-    for (int32_t row = 0; row < TS; row++)
-        for (int32_t group = 0; group < TS / SPLAT_LANES; group++) {
-            uint32_t m = begin;
-            for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
-                uint32_t l = (uint32_t)last[row * TS + group * SPLAT_LANES + lane];
-                m = l > m ? l : m;
-            }
-            group_last[row][group] = m;
-        }
-    uint32_t row_last[TS]; // the same for whole rows
-    for (int32_t row = 0; row < TS; row++)
-        row_last[row] = group_last[row][0] > group_last[row][1] ? group_last[row][0] : group_last[row][1];
     tile_stops[tile] = max_last;
     float col_x[TS];
     splat_column_centres(&tb, col_x);
@@ -128,86 +116,55 @@ static inline __attribute__((always_inline)) void backward_tile(
             __builtin_prefetch(entry_grads + (size_t)entry_indices[p - SPLAT_PREFETCH_AHEAD] * NG, 1);
         }
         float *out = entry_grads + (size_t)entry_indices[p] * NG;
+        // The rows and groups of columns where the splat contributed to a pixel (the forward's
+        // record): elsewhere every pixel would add exact zeros and keep its state.
+        uint32_t reached = fw->entry_rows[p];
+        if (reached == 0) { memset(out, 0, NG * sizeof(float)); continue; }
         const csplat_blend_splat *sp = in->splats + in->sorted_splats[p];
-        int32_t box[4];
-        if (!splat_pixel_box(&tb, sp, box)) { memset(out, 0, NG * sizeof(float)); continue; }
         const float mx = sp->mean[0], my = sp->mean[1];
-        const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity, z = sp->depth;
-        const float cr = sp->color[0], cg = sp->color[1], cb = sp->color[2];
+        const float ka = sp->conic[0], kb = sp->conic[1], kc = sp->conic[2], op = sp->opacity;
         const splat_falloff falloff = splat_falloff_of(sp);
-        const backward_splat bs = {op, cr, cg, cb, z};
-        // Per-lane partial sums (one vector register each) keep the pixel loop vectorisable
-        // and the sum order fixed: lane l sums columns l and l + SPLAT_LANES, row by row.
-        // The 2D mean and conic gradients are linear in the moments of d_power · (dx, dy),
-        // so only those are summed per pixel (see backward_pixel).
-        float partial[S_COUNT][SPLAT_LANES];
-        memset(partial, 0, sizeof partial);
-        const int32_t g0 = box[0] / SPLAT_LANES, g1 = (box[1] - 1) / SPLAT_LANES;
-        const int32_t signed_p = (int32_t)p;
-        for (int32_t row = box[2]; row < box[3]; row++) {
-            const float dy = my - ((float)(tb.y0 + row) + 0.5f), dy2 = dy * dy;
+        backward_splat k; // scalars assigned to vectors fill every lane
+        k.a = falloff.a; k.op = op; k.cr = sp->color[0]; k.cg = sp->color[1]; k.cb = sp->color[2];
+        k.z = sp->depth; k.alpha_min = alpha_min; k.alpha_max = alpha_max; k.p = (int32_t)p;
+        const splat_f8 dx_lo = mx - load8(col_x), dx_hi = mx - load8(col_x + SPLAT_LANES);
+        backward_sums sums;
+        memset(&sums, 0, sizeof sums);
+        while (reached) {
+            const int32_t row = __builtin_ctz(reached) >> 1;
+            const uint32_t groups = (reached >> (2 * row)) & 3;
+            reached &= ~(3u << (2 * row));
+            const float dy = my - ((float)(tb.y0 + row) + 0.5f);
             const splat_falloff_row fr = splat_falloff_at_row(falloff, dy);
+            const splat_f8 b_dy = fr.b_dy, c_dy2 = fr.c_dy2, dy8 = dy, dy2 = dy * dy;
             const int32_t base = row * TS;
-            // Whole groups of columns, as in the forward pass. A box across both groups of the
-            // row takes the whole row (16 pixels) in one pass, its sums added lane by lane in the
-            // same order as group by group (a group past every pixel's last entry adds exact
-            // zeros).
-            float w[TS], q[TS];
-            if (g0 == g1) {
-                if (p >= group_last[row][g0]) continue;
-                const int32_t c0 = g0 * SPLAT_LANES;
-#pragma clang loop vectorize_width(8)
-                for (int32_t lane = 0; lane < SPLAT_LANES; lane++)
-                    backward_pixel(base + c0 + lane, mx - col_x[c0 + lane], fr, &bs, signed_p, last, trans, rest,
-                                   gr, gg, gb, gz, alpha_min, alpha_max, with_depth, &w[lane], &q[lane]);
-#pragma clang loop vectorize_width(8)
-                for (int32_t lane = 0; lane < SPLAT_LANES; lane++)
-                    backward_sums(partial, lane, base + c0 + lane, w[lane], q[lane], mx - col_x[c0 + lane], dy, dy2,
-                                  gr, gg, gb, gz, with_depth);
-            } else {
-                if (p >= row_last[row]) continue;
-#pragma clang loop vectorize_width(8)
-                for (int32_t col = 0; col < TS; col++)
-                    backward_pixel(base + col, mx - col_x[col], fr, &bs, signed_p, last, trans, rest, gr, gg, gb,
-                                   gz, alpha_min, alpha_max, with_depth, &w[col], &q[col]);
-#pragma clang loop vectorize_width(8)
-                for (int32_t lane = 0; lane < SPLAT_LANES; lane++) {
-                    backward_sums(partial, lane, base + lane, w[lane], q[lane], mx - col_x[lane], dy, dy2, gr, gg,
-                                  gb, gz, with_depth);
-                    const int32_t col = SPLAT_LANES + lane;
-                    backward_sums(partial, lane, base + col, w[col], q[col], mx - col_x[col], dy, dy2, gr, gg, gb,
-                                  gz, with_depth);
-                }
-            }
+            if (groups & 1)
+                backward_group(&sums, &k, 0, base, dx_lo, b_dy, c_dy2, dy8, dy2, last, trans, rest, gr, gg, gb, gz,
+                               with_depth);
+            if (groups & 2)
+                backward_group(&sums, &k, 1, base + SPLAT_LANES, dx_hi, b_dy, c_dy2, dy8, dy2, last, trans, rest, gr,
+                               gg, gb, gz, with_depth);
         }
-        // Lanes summed as a fixed tree, ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)): the first
-        // eight sums at once from their transpose (lane l of every sum in one vector), the last
-        // two one by one.
-        float sum[S_COUNT];
-        {
-            splat_f8 t[8];
-            for (int s = 0; s < 8; s++) __builtin_memcpy(&t[s], partial[s], sizeof t[s]);
-            splat_transpose8(t);
-            const splat_f8 all = ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
-            __builtin_memcpy(sum, &all, sizeof all);
-        }
-        for (int s = 8; s < S_COUNT; s++) {
-            float h[SPLAT_LANES / 2];
-            for (int q = 0; q < SPLAT_LANES / 2; q++) h[q] = partial[s][q] + partial[s][q + SPLAT_LANES / 2];
-            sum[s] = (h[0] + h[2]) + (h[1] + h[3]);
-        }
+        // The moments from the column sums (zero in columns the splat did not reach), each sum
+        // over its lanes.
+        const float s_op = lane_sum(sums.q[0] + sums.q[1]);
+        const float s_x = lane_sum(sums.q[0] * dx_lo + sums.q[1] * dx_hi);
+        const float s_xx = lane_sum(sums.q[0] * dx_lo * dx_lo + sums.q[1] * dx_hi * dx_hi);
+        const float s_y = lane_sum(sums.qy[0] + sums.qy[1]);
+        const float s_xy = lane_sum(sums.qy[0] * dx_lo + sums.qy[1] * dx_hi);
+        const float s_yy = lane_sum(sums.qyy[0] + sums.qyy[1]);
         // power = -½ (a dx² + c dy²) - b dx dy with dx = m_x - x: dpower/dm_x = -(a dx + b dy).
-        const float sx = op * sum[S_X], sy = op * sum[S_Y];
+        const float sx = op * s_x, sy = op * s_y;
         out[CSPLAT_GRAD_MEAN2D_X] = -(ka * sx + kb * sy);
         out[CSPLAT_GRAD_MEAN2D_Y] = -(kb * sx + kc * sy);
-        out[CSPLAT_GRAD_CONIC_A] = -0.5f * op * sum[S_XX];
-        out[CSPLAT_GRAD_CONIC_B] = -op * sum[S_XY];
-        out[CSPLAT_GRAD_CONIC_C] = -0.5f * op * sum[S_YY];
-        out[CSPLAT_GRAD_OPACITY] = sum[S_OPACITY];
-        out[CSPLAT_GRAD_COLOR_R] = sum[S_R];
-        out[CSPLAT_GRAD_COLOR_G] = sum[S_G];
-        out[CSPLAT_GRAD_COLOR_B] = sum[S_B];
-        out[CSPLAT_GRAD_DEPTH] = with_depth ? sum[S_Z] : 0.0f;
+        out[CSPLAT_GRAD_CONIC_A] = -0.5f * op * s_xx;
+        out[CSPLAT_GRAD_CONIC_B] = -op * s_xy;
+        out[CSPLAT_GRAD_CONIC_C] = -0.5f * op * s_yy;
+        out[CSPLAT_GRAD_OPACITY] = s_op;
+        out[CSPLAT_GRAD_COLOR_R] = lane_sum(sums.r);
+        out[CSPLAT_GRAD_COLOR_G] = lane_sum(sums.g);
+        out[CSPLAT_GRAD_COLOR_B] = lane_sum(sums.b);
+        out[CSPLAT_GRAD_DEPTH] = with_depth ? lane_sum(sums.z) : 0.0f;
     }
 }
 

@@ -14,6 +14,11 @@ public final class SplatRasterizer {
     /// Whether renders fill `RenderedImage.depth`; without it (training needs no depth) the
     /// blend loop skips the depth sums and `depth` is left empty.
     public var rendersDepth = true
+    /// Whether renders keep what `backward` needs of them beyond the per-pixel state: the rows of
+    /// its tile where each splat contributed (csplat_raster_output.entry_rows), which spares the
+    /// backward every row it would visit for nothing. A render that will not be differentiated
+    /// (a preview, a metric) can skip that bookkeeping; `backward` then refuses it.
+    public var preparesBackward = true
 
     // Per splat.
     private let means2d = ScratchBuffer<Float>(), conics = ScratchBuffer<Float>()
@@ -28,6 +33,8 @@ public final class SplatRasterizer {
     private let entryGrads = ScratchBuffer<Float>(), tileStops = ScratchBuffer<UInt32>()
     // Per pixel.
     private let finalTransmittance = ScratchBuffer<Float>(), lastEntries = ScratchBuffer<UInt32>()
+    // Per entry: the rows of its tile the splat reached (csplat_raster_output.entry_rows).
+    private let entryRows = ScratchBuffer<UInt32>()
 
     /// Splats per slice of the per-splat kernels that run one after another (a multiple of
     /// their blocks of 32): what the first writes is still in the L1/L2 cache for the next.
@@ -43,7 +50,7 @@ public final class SplatRasterizer {
     /// cloud is kept only until its backward: holding on to its arrays longer would make the
     /// optimiser's in-place update copy them.
     private var last: (cloud: GaussianCloud?, camera: SplatCamera, degree: Int, count: Int, entries: Int,
-                       options: BlendOptions, background: [Float]?)?
+                       options: BlendOptions, background: [Float]?, preparedBackward: Bool)?
 
     public init(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 blendOptions: BlendOptions = BlendOptions(), background: [Float]? = nil) {
@@ -129,6 +136,7 @@ public final class SplatRasterizer {
         if image.depth.count != depthCount { image.depth = [Float](repeating: 0, count: depthCount) }
         finalTransmittance.reserve(pixels)
         lastEntries.reserve(pixels)
+        entryRows.reserve(entries)
         withRasterInput(camera, blendOptions, background) { input in
             image.color.withUnsafeMutableBufferPointer { color in
                 image.alpha.withUnsafeMutableBufferPointer { alpha in
@@ -136,7 +144,8 @@ public final class SplatRasterizer {
                         var output = csplat_raster_output(color: color.baseAddress, alpha: alpha.baseAddress,
                                                           depth: depthCount > 0 ? depth.baseAddress : nil,
                                                           final_transmittance: finalTransmittance.pointer,
-                                                          last_entries: lastEntries.pointer)
+                                                          last_entries: lastEntries.pointer,
+                                                          entry_rows: preparesBackward ? entryRows.pointer : nil)
                         forEachRange(tileCount, threads: threads) { b, e in
                             csplat_rasterize_forward(input, &output, Int32(b), Int32(e))
                         }
@@ -146,7 +155,7 @@ public final class SplatRasterizer {
         }
         stageSeconds.blend = clock.lap()
         stageCPUSeconds.blend = cpuClock.lap()
-        last = (cloud, camera, degree, n, entries, blendOptions, background)
+        last = (cloud, camera, degree, n, entries, blendOptions, background, preparesBackward)
     }
 
     /// Gradients of a loss with respect to every splat parameter, given the loss gradients with
@@ -164,8 +173,11 @@ public final class SplatRasterizer {
     /// As `backward(dColor:dAlpha:dDepth:)`, writing into `gradients` and reusing its storage
     /// when its layout already fits (what a training loop wants: no allocation per step).
     public func backward(dColor: [Float], dAlpha: [Float]?, dDepth: [Float]?, into gradients: inout SplatGradients) throws {
-        guard let (lastCloud, camera, degree, _, _, options, background) = last, let cloud = lastCloud else {
+        guard let (lastCloud, camera, degree, _, _, options, background, prepared) = last, let cloud = lastCloud else {
             throw SplatsError.noForwardPass(reason: "call render before each backward")
+        }
+        guard prepared else {
+            throw SplatsError.noForwardPass(reason: "the last render did not prepare a backward (preparesBackward was false)")
         }
         let n = cloud.count, pixels = camera.width * camera.height
         guard dColor.count == 3 * pixels else {
@@ -183,7 +195,7 @@ public final class SplatRasterizer {
         withRasterInput(camera, options, background) { input in
             var forward = csplat_raster_output(color: nil, alpha: nil, depth: nil,
                                                final_transmittance: finalTransmittance.pointer,
-                                               last_entries: lastEntries.pointer)
+                                               last_entries: lastEntries.pointer, entry_rows: entryRows.pointer)
             dColor.withUnsafeBufferPointer { dc in
                 withOptionalPointer(dAlpha) { da in
                     withOptionalPointer(dDepth) { dd in

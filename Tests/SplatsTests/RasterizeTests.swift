@@ -31,6 +31,12 @@ final class RasterizeTests: XCTestCase {
         XCTAssertEqual(noDepth.color, image.color)
         XCTAssertEqual(noDepth.alpha, image.alpha)
         XCTAssertEqual(noDepth.depth, [])
+        // Without the bookkeeping for a backward (previews, metrics): the same image, and no
+        // backward of it.
+        rasterizer.rendersDepth = true
+        rasterizer.preparesBackward = false
+        XCTAssertEqual(try rasterizer.render(cloud, camera: camera), image)
+        XCTAssertThrowsError(try rasterizer.backward(dColor: [Float](repeating: 1, count: 3 * width * height)))
     }
 
     func testMatchesBruteForceOnTinyScene() throws {

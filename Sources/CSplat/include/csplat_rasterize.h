@@ -50,6 +50,11 @@ typedef struct {
     float *final_transmittance;  // width × height: T_final, kept for the backward
     uint32_t *last_entries;      // width × height: one past the last contributing sorted entry
                                  // (the tile's first entry when none contributed)
+    uint32_t *entry_rows;        // per sorted entry: bit 2 row + group is set when the splat
+                                 // contributed to a pixel of that row of its tile (0-15) among
+                                 // columns 8 group ... 8 group + 7; the backward visits only
+                                 // those. Entries after a tile's last contributing one are not
+                                 // written. NULL: not recorded (a render without backward)
 } csplat_raster_output;
 
 // For pixel (x, y), centred at (x + 0.5, y + 0.5), a splat with 2D mean m, conic K, opacity o
@@ -60,8 +65,9 @@ typedef struct {
 void csplat_rasterize_forward(const csplat_raster_input *in, const csplat_raster_output *out,
                               int32_t tile_begin, int32_t tile_end);
 
-// Backward over tiles [tile_begin, tile_end), back to front from the saved final transmittance
-// and last entry (sorted entries must number below 2^31). d_color is width × height × 3; d_alpha
+// Backward over tiles [tile_begin, tile_end), back to front from the saved final transmittance,
+// last entry and rows reached (`forward`: what the forward of the same render wrote, entry_rows
+// included; sorted entries must number below 2^31). d_color is width × height × 3; d_alpha
 // and d_depth (width × height) may be NULL.
 // For each tile, writes tile_stops[tile] = one past the last sorted entry any of its pixels used
 // (entries from there on have zero gradient and are not written) and, for every sorted entry p

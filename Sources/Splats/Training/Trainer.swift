@@ -175,6 +175,7 @@ public final class Trainer {
     /// The current splats seen by any camera.
     public func render(_ camera: SplatCamera, background: [Float]) throws -> RenderedImage {
         let r = SplatRasterizer(threadCount: settings.threads, background: background)
+        r.preparesBackward = false
         return try r.render(state.cloud, camera: camera, shDegree: settings.shDegree(at: max(iteration, 1)))
     }
 
