@@ -14,8 +14,9 @@
 
 // The Gaussian's exponent in base 2, log2(e) (-½ dᵀ K d) at offset d = (dx, dy) from the mean,
 // as dx (a dx + b dy) + c dy² with a = -½ K00 log2(e), b = -K01 log2(e), c = -½ K11 log2(e):
-// two fused multiply-adds per pixel once a row's b dy and c dy² are known. Forward and backward
-// call these same functions so that they decide alike which pixels a splat reaches.
+// two fused multiply-adds per pixel (power8 in raster_vector.h) once a row's b dy and c dy² are
+// known. Forward and backward compute it alike so that they decide alike which pixels a splat
+// reaches.
 typedef struct { float a, b, c; } splat_falloff;
 typedef struct { float a, b_dy, c_dy2; } splat_falloff_row;
 
@@ -29,8 +30,6 @@ static inline splat_falloff_row splat_falloff_at_row(splat_falloff f, float dy) 
     splat_falloff_row r = {f.a, f.b * dy, f.c * dy * dy};
     return r;
 }
-
-static inline float splat_power2(splat_falloff_row r, float dx) { return fmaf(dx, fmaf(r.a, dx, r.b_dy), r.c_dy2); }
 
 // Pixel box of a tile: origin and size (edge tiles are cut by the image).
 typedef struct { int32_t x0, y0, w, h; } splat_tile_box;
@@ -51,9 +50,6 @@ static inline void splat_column_centres(const splat_tile_box *t, float centres[C
     for (int32_t col = 0; col < CSPLAT_TILE_SIZE; col++) centres[col] = (float)(t->x0 + col) + 0.5f;
 }
 
-// min(alpha_max, raw) as a compare and select (what fminf gives for every raw, NaN included:
-// alpha_max), which compiles to one vminps; fminf's NaN rule costs two more instructions.
-static inline float splat_clamp_alpha(float raw, float alpha_max) { return raw < alpha_max ? raw : alpha_max; }
 
 // The pixels of the tile (columns [box[0], box[1]), rows [box[2], box[3]), tile-relative)
 // outside of which the splat's alpha is certainly below alpha_min (see csplat_blend_splat).

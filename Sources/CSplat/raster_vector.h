@@ -45,4 +45,10 @@ static inline splat_f8 exp2_8(splat_f8 x) {
     return p * scale;
 }
 
+// The falloff exponent (raster_common.h) of eight pixels at offsets dx from the mean, in a row
+// whose terms are b_dy and c_dy2; forward and backward both call this.
+static inline splat_f8 power8(splat_f8 a, splat_f8 b_dy, splat_f8 c_dy2, splat_f8 dx) {
+    return fma8(dx, fma8(a, dx, b_dy), c_dy2);
+}
+
 #endif

@@ -14,7 +14,7 @@ typedef struct { splat_f8 a, op, r, g, b, z, alpha_min, alpha_max, t_min; splat_
 static inline __attribute__((always_inline)) splat_i8 forward_group(
     const forward_splat *k, int32_t i0, splat_f8 dx, splat_f8 b_dy, splat_f8 c_dy2, float *trans, float *cr,
     float *cg, float *cb, float *dep, int32_t *live, int32_t *last, const int with_depth, splat_i8 *stops) {
-    const splat_f8 power = fma8(dx, fma8(k->a, dx, b_dy), c_dy2);
+    const splat_f8 power = power8(k->a, b_dy, c_dy2, dx);
     const splat_f8 raw = k->op * exp2_8(power);
     const splat_f8 alpha = raw < k->alpha_max ? raw : k->alpha_max;
     const splat_i8 live8 = load8i(live + i0);

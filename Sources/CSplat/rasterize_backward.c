@@ -25,7 +25,8 @@ typedef struct { splat_f8 r, g, b, z, q[2], qy[2], qyy[2]; } backward_sums;
 
 // The eight pixels of a group of columns of a row (tile index i0 of the first; dx their
 // offsets from the mean; b_dy, c_dy2 the row's falloff terms): stepped back past the splat, their
-// blending weight w = alpha T and moment weight q (d_power = op q) added to the sums. Pixels the
+// blending weight w = alpha T and moment weight q (d_power = op q; q is also the opacity's
+// term, so the moments are summed of q and multiplied by op once) added to the sums. Pixels the
 // splat did not reach (past the pixel's last entry, or alpha below alpha_min) get alpha 0, which
 // leaves their transmittance and bracket as they were (division by 1, w = 0) and adds nothing.
 // half (columns 8 half ... 8 half + 7) and with_depth are constants at each call.
@@ -33,7 +34,7 @@ static inline __attribute__((always_inline)) void backward_group(
     backward_sums *s, const backward_splat *k, const int half, int32_t i0, splat_f8 dx, splat_f8 b_dy,
     splat_f8 c_dy2, splat_f8 dy, splat_f8 dy2, const int32_t *last, float *trans, float *rest, const float *gr,
     const float *gg, const float *gb, const float *gz, const int with_depth) {
-    const splat_f8 power = fma8(dx, fma8(k->a, dx, b_dy), c_dy2);
+    const splat_f8 power = power8(k->a, b_dy, c_dy2, dx);
     const splat_f8 gauss = exp2_8(power);
     const splat_f8 raw = k->op * gauss;
     const splat_f8 alpha = raw < k->alpha_max ? raw : k->alpha_max;
