@@ -1,4 +1,4 @@
-// Helpers shared by the forward and backward rasterizer (not public).
+// Helpers of the forward and backward rasterizer (not public).
 #ifndef CSPLAT_RASTER_COMMON_H
 #define CSPLAT_RASTER_COMMON_H
 
@@ -50,10 +50,10 @@ static inline void splat_column_centres(const splat_tile_box *t, float centres[C
     for (int32_t col = 0; col < CSPLAT_TILE_SIZE; col++) centres[col] = (float)(t->x0 + col) + 0.5f;
 }
 
-
 // The pixels of the tile (columns [box[0], box[1]), rows [box[2], box[3]), tile-relative)
 // outside of which the splat's alpha is certainly below alpha_min (see csplat_blend_splat).
-// Forward and backward use this same function so they visit the same pixels.
+// The forward visits these pixels (the backward only the rows and groups of them where the
+// forward found a contribution; csplat_trim_tile_rects bounds tiles with the same expressions).
 // Returns 0 when the box is empty.
 static inline int splat_pixel_box(const splat_tile_box *t, const csplat_blend_splat *s, int32_t box[4]) {
     const float mx = s->mean[0], my = s->mean[1], ex = s->extent[0], ey = s->extent[1];
