@@ -4,23 +4,19 @@ the mean). A calibrated sampler (samples drawn from the true posterior) gives
 E|mean − truth|² ≈ spread · (1 + 1/K); an excess is error the model does not know it makes.
 Turned views only (1..V-1). Run from Tools/dit:
     python results/orbit-p8d8-s7/sample_spread.py MODEL_DIR VAL_SHARDS [OBJECTS]"""
-import os
 import sys
+from types import SimpleNamespace
 
 import torch
-from safetensors.torch import load_file
 
 sys.path.insert(0, ".")
-from evaluate import composite  # noqa: E402
-from model import DiT, DiTConfig  # noqa: E402
+from evaluate import composite, load_model  # noqa: E402
 from train import Clips, load_shards  # noqa: E402
 
 torch.set_num_threads(2)
 folder, val_dir = sys.argv[1], sys.argv[2]
 n, K = int(sys.argv[3]) if len(sys.argv) > 3 else 64, 8
-model = DiT(DiTConfig.load(os.path.join(folder, "config.json")))
-model.load_state_dict(load_file(os.path.join(folder, "model.safetensors")))
-model.eval()
+model = load_model(SimpleNamespace(model=folder, checkpoint=None))[0].eval()
 truth, image, cams = Clips(load_shards(val_dir), model.config).batch(torch.arange(n))
 truth_rgb = composite(truth)[0][:, 1:]
 for noise_scale in (1.0, 0.7):

@@ -1,24 +1,17 @@
 """x0 error by noise level of two checkpoints on the same validation clips and noise (the table in
 README.md). Run from Tools/dit: python results/orbit-p8d8-s7/x0_error_by_t.py VAL_SHARDS CKPT_A CKPT_B"""
 import sys
+from types import SimpleNamespace
 
 import torch
 
 sys.path.insert(0, ".")
-from model import DiT, DiTConfig  # noqa: E402
+from evaluate import load_model  # noqa: E402
 from train import Clips, load_shards  # noqa: E402
-
-
-def load(path):
-    state = torch.load(path, map_location="cpu", weights_only=False)
-    model = DiT(DiTConfig(**state["config"]))
-    model.load_state_dict(state["ema"])
-    return model.eval()
-
 
 torch.set_num_threads(2)
 val_dir, paths = sys.argv[1], sys.argv[2:]
-models = [load(p) for p in paths]
+models = [load_model(SimpleNamespace(model=None, checkpoint=p))[0].eval() for p in paths]
 x0, image, cams = Clips(load_shards(val_dir), models[0].config).batch(torch.arange(64))
 noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(7))
 for t in (0.05, 0.2, 0.4, 0.6, 0.8, 0.9, 0.97, 1.0):
