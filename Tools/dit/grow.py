@@ -49,6 +49,16 @@ def grow_weights(old, new, order):
     new.load_state_dict(new_state)
 
 
+def write_run(run, state, config):
+    """A new run folder that train.py resumes: checkpoint.pt (written under a temporary name, then
+    renamed), config.json and an empty samples/."""
+    os.makedirs(os.path.join(run, "samples"), exist_ok=True)
+    out_path = os.path.join(run, "checkpoint.pt")
+    torch.save(state, out_path + ".tmp")
+    os.replace(out_path + ".tmp", out_path)
+    config.save(os.path.join(run, "config.json"))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", required=True, help="train.py's checkpoint.pt")
@@ -88,13 +98,9 @@ def main():
         grown[name] = new
     opt = torch.optim.AdamW(grown["model"].parameters(), lr=1e-4, weight_decay=0.0)
 
-    os.makedirs(os.path.join(args.run, "samples"), exist_ok=True)
-    out = dict(model=grown["model"].state_dict(), ema=grown["ema"].state_dict(), opt=opt.state_dict(),
-               step=state["step"], config=config.__dict__, generator=state["generator"],
-               compute_s=state["compute_s"])
-    torch.save(out, out_path + ".tmp")
-    os.replace(out_path + ".tmp", out_path)
-    config.save(os.path.join(args.run, "config.json"))
+    write_run(args.run, dict(model=grown["model"].state_dict(), ema=grown["ema"].state_dict(), opt=opt.state_dict(),
+                             step=state["step"], config=config.__dict__, generator=state["generator"],
+                             compute_s=state["compute_s"]), config)
     print(f"{args.checkpoint} (depth {old_config.depth}, step {state['step']}) -> {out_path} "
           f"(depth {args.depth}, blocks from {order})")
 

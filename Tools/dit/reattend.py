@@ -14,6 +14,7 @@ import os
 
 import torch
 
+from grow import write_run
 from model import DiT, DiTConfig
 
 
@@ -49,11 +50,7 @@ def main():
     moved = ((after - before) ** 2).mean().sqrt().item()
     scale = (before ** 2).mean().sqrt().item()
 
-    os.makedirs(os.path.join(args.run, "samples"), exist_ok=True)
-    out = {**state, "config": config.__dict__}
-    torch.save(out, out_path + ".tmp")
-    os.replace(out_path + ".tmp", out_path)
-    config.save(os.path.join(args.run, "config.json"))
+    write_run(args.run, {**state, "config": config.__dict__}, config)
     print(f"{args.checkpoint} ({old_config.attention}, step {state['step']}) -> {out_path} ({args.attention}); "
           f"EMA output moved by RMS {moved:.4f} (output RMS {scale:.4f}) on random inputs at t = 0.5")
 
