@@ -28,6 +28,11 @@ def load_shards(folder):
     if not paths:
         raise SystemExit(f"{folder}: no shard_*.npz files (run data.py first)")
     parts = [dict(np.load(p)) for p in paths]
+    return merge_shards(parts)
+
+
+def merge_shards(parts):
+    """Shards (or whole data folders, e.g. two data seeds) as one set of arrays."""
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
@@ -66,6 +71,23 @@ class Clips:
         cams = torch.from_numpy(camera_features(rel.numpy(), np.zeros(rel.shape)))
         to_float = lambda x: x.float() / 127.5 - 1
         return to_float(rolled), to_float(image), cams
+
+
+def mirror_batch(x0, image, cams, flip):
+    """Augmentation: the mirror image of a clip is another valid clip. Reflecting the world in the
+    vertical plane through the input camera flips every image left-right and sends a view at
+    relative azimuth a to -a; the views are reordered so that index j again holds azimuth j · 360 / V
+    (the model's view-position embedding stays tied to the azimuth). Relative elevations are kept.
+    `flip` [n] bool picks the clips to mirror."""
+    views = x0.shape[1]
+    order = (views - torch.arange(views)) % views              # view j ← old view at -j · 360 / V
+    mirrored_cams = cams[:, order].clone()
+    mirrored_cams[..., 0] = -mirrored_cams[..., 0]             # sin Δaz changes sign, cos Δaz does not
+    x0, image, cams = x0.clone(), image.clone(), cams.clone()
+    x0[flip] = x0[flip][:, order].flip(-1)
+    image[flip] = image[flip].flip(-1)
+    cams[flip] = mirrored_cams[flip]
+    return x0, image, cams
 
 
 def check_rig(folder, config):
@@ -146,7 +168,7 @@ def save_grid(path, image, truth, generated):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", required=True)
-    p.add_argument("--data", required=True)
+    p.add_argument("--data", required=True, nargs="+", help="training shard folders (several data seeds are merged)")
     p.add_argument("--val", required=True, help="held-out shards (another data seed)")
     p.add_argument("--run", required=True)
     p.add_argument("--minutes", type=float, default=25, help="wall-clock budget of this invocation")
@@ -171,14 +193,17 @@ def main():
                    help="probability that a clip takes one of its orbit views as the input image")
     p.add_argument("--high-t", type=float, default=0.0,
                    help="fraction of training times drawn uniformly from [0.8, 1] instead of logit-normal")
+    p.add_argument("--mirror", type=float, default=0.0,
+                   help="probability that a clip is mirrored left-right (views reordered, azimuths negated)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
     config = DiTConfig.load(args.config)
-    check_rig(args.data, config)
-    train = Clips(load_shards(args.data), config)
+    for folder in args.data:
+        check_rig(folder, config)
+    train = Clips(merge_shards([load_shards(folder) for folder in args.data]), config)
     val = Clips(load_shards(args.val), config)
     os.makedirs(os.path.join(args.run, "samples"), exist_ok=True)
 
@@ -246,6 +271,9 @@ def main():
             if swap.any():
                 sx0, simg, scams = train.orbit_input_batch(index[swap], generator)
                 x0[swap], image[swap], cams[swap] = sx0, simg, scams
+        if args.mirror > 0:
+            flip = torch.rand(args.batch, generator=generator) < args.mirror
+            x0, image, cams = mirror_batch(x0, image, cams, flip)
         t = sample_times(args.batch, generator, args.high_t)
         noise = torch.randn(x0.shape, generator=generator)
         drop = torch.rand(args.batch, generator=generator) < args.drop_input
