@@ -13,8 +13,13 @@ from train import Clips, load_shards  # noqa: E402
 
 torch.set_num_threads(2)
 val_dir, paths = sys.argv[1], sys.argv[2:]
-models = [load_model(SimpleNamespace(model=p if os.path.isdir(p) else None, checkpoint=None if os.path.isdir(p) else p))[0].eval()
-          for p in paths]
+def source(path):
+    """load_model's arguments for a checkpoint file or an exported folder."""
+    folder = os.path.isdir(path)
+    return SimpleNamespace(model=path if folder else None, checkpoint=None if folder else path)
+
+
+models = [load_model(source(p))[0].eval() for p in paths]
 x0, image, cams = Clips(load_shards(val_dir), models[0].config).batch(torch.arange(64))
 noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(7))
 for t in (0.05, 0.2, 0.4, 0.6, 0.8, 0.9, 0.97, 1.0):
