@@ -94,9 +94,9 @@ def load_source(args):
     if args.checkpoint:
         state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
         return state, DiTConfig(**state["config"])
-    from safetensors.torch import load_file
-    config = DiTConfig.load(os.path.join(args.model, "config.json"))
-    weights = load_file(os.path.join(args.model, "model.safetensors"))
+    from evaluate import load_model  # the exported-weights reader the evaluation uses
+    model, _ = load_model(argparse.Namespace(model=args.model, checkpoint=None))
+    config, weights = model.config, model.state_dict()
     generator = torch.Generator().manual_seed(args.seed)
     state = dict(model=weights, ema=weights, step=args.step, compute_s=0.0, config=config.__dict__,
                  generator=generator.get_state())
